@@ -1,0 +1,151 @@
+"""Training Portal: events, QR check-in, pre/post quizzes and program metrics."""
+
+import os
+
+from flask import Flask, jsonify, render_template
+
+from . import config
+from .database import database_answers, init_engine
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .i18n import select_locale
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+        "font-src 'self'; media-src 'self' blob:; connect-src 'self'; object-src 'none'; "
+        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_security_headers(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    register_health_check(app)
+    return app
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_object(config.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config.environment_overrides())
+    if test_config:
+        app.config.update(test_config)
+
+    database_url = app.config.get("DATABASE_URL") or f"sqlite:///{os.path.join(app.instance_path, 'portal.db')}"
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+
+    if app.config["PRODUCTION"]:
+        if config.is_weak_secret_key(app.config.get("SECRET_KEY")):
+            raise RuntimeError("Refusing to start in production without a strong SECRET_KEY (32+ characters).")
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+    elif not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
+
+
+def register_extensions(app: Flask) -> None:
+    # Every model module, so that the metadata (and Alembic) sees all tables.
+    from .attendance import models as _attendance_models  # noqa: F401
+    from .auth import models as _auth_models  # noqa: F401
+    from .events import models as _event_models  # noqa: F401
+    from .quizzes import models as _quiz_models  # noqa: F401
+
+    db.init_app(app)
+    init_engine(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_timezone=app.config["TIMEZONE"])
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from .auth import services as auth_services
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(auth_services.load_user_by_token)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .attendance import bp as attendance_bp
+    from .auth import bp as auth_bp
+    from .events import bp as events_bp
+    from .quizzes import bp as quizzes_bp
+    from .reports import bp as reports_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(attendance_bp)
+    app.register_blueprint(quizzes_bp)
+    app.register_blueprint(reports_bp)
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def add_security_headers(response):
+        for header, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(header, value)
+        if app.config["PRODUCTION"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+    from sqlalchemy.exc import OperationalError
+
+    def error_page(status: int):
+        return render_template("error.html", status=status), status
+
+    for status in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(status, lambda _error, status=status: error_page(status))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_template("error.html", status=400, csrf_expired=True), 400
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(_error):
+        db.session.rollback()
+        app.logger.error("database unavailable")
+        return render_template("error.html", status=503), 503
+
+    @app.errorhandler(500)
+    def internal_error(_error):
+        db.session.rollback()
+        return render_template("error.html", status=500), 500
+
+
+def register_template_helpers(app: Flask) -> None:
+    from . import templating
+
+    templating.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from . import cli
+
+    cli.init_app(app)
+
+
+def register_health_check(app: Flask) -> None:
+    @app.get("/healthz")
+    def healthz():
+        if database_answers():
+            return jsonify(status="ok")
+        return jsonify(status="unavailable"), 503

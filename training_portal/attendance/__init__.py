@@ -1,0 +1,5 @@
+"""Attendance."""
+
+from flask import Blueprint
+
+bp = Blueprint("attendance", __name__, template_folder="templates")

@@ -1,0 +1,105 @@
+"""Participants, their attendance at sessions, and headcount tallies."""
+
+import enum
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User
+from ..events.models import Event, Province, Session, TargetGroup
+from ..extensions import db
+from ..models_base import enum_column_type
+from ..timeutil import utcnow
+
+
+class Sex(enum.StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"  # other or not stated
+
+
+class AgeBand(enum.StrEnum):
+    UNDER_15 = "under_15"
+    AGE_15_17 = "15_17"
+    AGE_18_24 = "18_24"
+    AGE_25_34 = "25_34"
+    AGE_35_49 = "35_49"
+    AGE_50_PLUS = "50_plus"
+
+
+class CheckInMethod(enum.StrEnum):
+    SELF = "self"
+    SCAN = "scan"
+    WALK_IN = "walk_in"
+    IMPORT = "import"
+
+
+def new_card_code() -> str:
+    """128 random bits, URL-safe: the participant's personal QR card."""
+    return secrets.token_urlsafe(16)
+
+
+class Participant(db.Model):
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    sex: Mapped[Sex] = mapped_column(enum_column_type(Sex, "sex"))
+    age_band: Mapped[AgeBand] = mapped_column(enum_column_type(AgeBand, "age_band"))
+    target_group_id: Mapped[int] = mapped_column(sa.ForeignKey("target_groups.id"), index=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(20), index=True)
+    organisation: Mapped[str] = mapped_column(sa.String(120), default="")
+    province_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provinces.id"))
+    card_code: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_card_code)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    anonymised_at: Mapped[datetime | None]
+
+    target_group: Mapped[TargetGroup] = relationship()
+    province: Mapped[Province | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Participant {self.id}>"
+
+
+class Attendance(db.Model):
+    """A participant at a session, at most once."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (sa.UniqueConstraint("participant_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id"), index=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("event_sessions.id", ondelete="CASCADE"), index=True)
+    checked_in_at: Mapped[datetime] = mapped_column(default=utcnow)
+    method: Mapped[CheckInMethod] = mapped_column(enum_column_type(CheckInMethod, "checkin_method"))
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Chosen by the client, so that a retried or offline-queued check-in is
+    # recorded exactly once.
+    idempotency_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+    participant: Mapped[Participant] = relationship()
+    session: Mapped[Session] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
+
+
+class Headcount(db.Model):
+    """A tally for an event where individual registration is impossible."""
+
+    __tablename__ = "headcounts"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "target_group_id", "sex"),
+        sa.CheckConstraint("count >= 0", name="count_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    target_group_id: Mapped[int] = mapped_column(sa.ForeignKey("target_groups.id"))
+    sex: Mapped[Sex] = mapped_column(enum_column_type(Sex, "sex"))
+    count: Mapped[int]
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship()
+    target_group: Mapped[TargetGroup] = relationship()

@@ -1,0 +1,65 @@
+"""Database engine settings that make SQLite safe for several server workers."""
+
+from flask import current_app, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """WAL journal, a busy timeout, foreign keys, and IMMEDIATE write transactions.
+
+    pysqlite's own transaction handling is switched off so that we emit BEGIN
+    ourselves: a request that may write takes the write lock up front
+    (BEGIN IMMEDIATE) and so waits its turn instead of failing later with
+    "database is locked" when two deferred transactions both try to upgrade.
+    """
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if transaction_may_write() else "BEGIN")
+
+
+def transaction_may_write() -> bool:
+    """A request with a state-changing method, or any work outside a request (CLI)."""
+    if has_request_context():
+        return request.method not in READ_ONLY_METHODS
+    return True
+
+
+def init_engine(app) -> None:
+    """Attach dialect-specific settings to the app's engine."""
+    from .extensions import db
+
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            configure_sqlite(engine)
+
+
+def database_answers() -> bool:
+    """True when a trivial query succeeds."""
+    from sqlalchemy import text
+
+    from .extensions import db
+
+    try:
+        db.session.execute(text("SELECT 1"))
+        db.session.rollback()
+        return True
+    except Exception:  # any driver error means "not answering"
+        current_app.logger.warning("health check: database did not answer")
+        db.session.rollback()
+        return False

@@ -1,0 +1,51 @@
+"""The base form: WTForms' own messages translated through our catalogues."""
+
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, widgets
+
+# WTForms' built-in messages, listed here so that extraction puts them in our
+# catalogues (WTForms ships no Khmer).
+WTFORMS_MESSAGES = (
+    _l("This field is required."),
+    _l("Not a valid choice."),
+    _l("Not a valid integer value."),
+    _l("Not a valid date value."),
+    _l("Not a valid time value."),
+    _l("Invalid email address."),
+    _l("Number must be at least %(min)s."),
+    _l("Number must be at most %(max)s."),
+    _l("Number must be between %(min)s and %(max)s."),
+    _l("Field must be at least %(min)d character long."),
+    _l("Field cannot be longer than %(max)d character."),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Field must be equal to %(other_name)s."),
+    _l("'%(value)s' is not a valid choice for this field."),
+    _l("The CSRF token is missing."),
+    _l("The CSRF token is invalid."),
+    _l("The CSRF token has expired."),
+    _l("The CSRF session token is missing."),
+    _l("The CSRF tokens do not match."),
+)
+
+
+class CatalogueTranslations:
+    def gettext(self, string):
+        return gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return ngettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return CatalogueTranslations()
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of checkboxes (works without JavaScript)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()

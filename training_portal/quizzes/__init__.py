@@ -1,0 +1,5 @@
+"""Quizzes."""
+
+from flask import Blueprint
+
+bp = Blueprint("quizzes", __name__, template_folder="templates")

@@ -1,0 +1,5 @@
+"""Reports."""
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, template_folder="templates")
