@@ -33,10 +33,15 @@ def configure_sqlite(engine: Engine) -> None:
 
 
 def transaction_may_write() -> bool:
-    """A request with a state-changing method, or any work outside a request (CLI)."""
+    """A request with a state-changing method, or work outside a request (CLI).
+
+    Tests that read in their own thread while a live server writes set
+    SQLITE_IMMEDIATE_OUTSIDE_REQUESTS to False, so that their reads do not
+    hold the write lock.
+    """
     if has_request_context():
         return request.method not in READ_ONLY_METHODS
-    return True
+    return current_app.config.get("SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)
 
 
 def init_engine(app) -> None:

@@ -1,0 +1,58 @@
+# Two commands set everything up: `make run` and `make test` (see README.md).
+VENV ?= .venv
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 3
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+DEFAULT_TEST_POSTGRES := postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: run test install install-dev translations chromium test-sqlite test-postgres bench
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed translations
+install-dev: $(VENV)/.installed-dev translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d training_portal/translations 2>&1 | grep -v "^compiling" || true
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) setup
+	@echo "Serving on http://$(HOST):$(PORT)/login"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
+test: install-dev chromium
+	$(MAKE) --no-print-directory test-sqlite
+	@url="$${TEST_DATABASE_URL:-$(DEFAULT_TEST_POSTGRES)}"; \
+	if $(BIN)/python tests/postgres_answers.py "$$url"; then \
+	  TEST_DATABASE_URL="$$url" $(MAKE) --no-print-directory test-postgres; \
+	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
+	  echo "PostgreSQL at $$url does not answer, and REQUIRE_POSTGRES is set"; exit 1; \
+	else \
+	  echo "PostgreSQL at $$url does not answer: the suite ran on SQLite only"; \
+	fi
+
+test-sqlite:
+	@echo "== Test suite on SQLite"
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "== Test suite on PostgreSQL"
+	$(BIN)/python -m pytest $(PYTEST_ARGS)

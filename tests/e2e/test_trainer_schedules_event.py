@@ -1,0 +1,46 @@
+from sqlalchemy import select
+
+from tests.conftest import TEST_PASSWORD
+from tests.e2e.conftest import screenshot
+from training_portal.events.models import Event
+from training_portal.extensions import db
+
+
+def test_trainer_logs_in_on_a_phone_creates_an_event_with_two_sessions_and_finds_it(live_server, phone, trainer):
+    phone.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
+    phone.goto(f"{live_server}/login")
+    phone.fill("input[name=email]", trainer.email)
+    phone.fill("input[name=password]", TEST_PASSWORD)
+    phone.click("input[type=submit]")
+    phone.wait_for_selector("text=Upcoming sessions")
+
+    phone.click("text=New event")
+    phone.fill("input[name=title]", "Child-safe tourism training for hotel staff")
+    phone.select_option("select[name=event_type_id]", label="Training")
+    phone.select_option("select[name=province_id]", label="Siem Reap")
+    phone.fill("input[name=venue]", "Angkor hotel association")
+    phone.check("label:has-text('Hotel staff') >> xpath=preceding-sibling::input | //li[label[text()='Hotel staff']]/input")
+    phone.fill("input[name='sessions-0-day']", "2026-12-03")
+    phone.fill("input[name='sessions-0-start']", "08:30")
+    phone.fill("input[name='sessions-0-end']", "16:30")
+    phone.fill("input[name='sessions-1-day']", "2026-12-04")
+    phone.fill("input[name='sessions-1-start']", "08:30")
+    phone.fill("input[name='sessions-1-end']", "12:00")
+    screenshot(phone, "event-new-filled")
+    phone.click("input[name=submit]")
+    phone.wait_for_selector("text=Event created.")
+    assert phone.locator("table tbody tr").count() == 2
+    screenshot(phone, "event-detail")
+
+    phone.goto(f"{live_server}/events")
+    phone.fill("input[name=q]", "tourism")
+    phone.click("button:has-text('Filter')")
+    assert phone.locator("text=Child-safe tourism training for hotel staff").is_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+    db.session.rollback()  # end the test's read snapshot: see what the server wrote
+    event = db.session.scalar(select(Event))
+    assert event.title == "Child-safe tourism training for hotel staff"
+    assert [s.local_start.strftime("%Y-%m-%d %H:%M") for s in event.sessions] == ["2026-12-03 08:30", "2026-12-04 08:30"]
+    assert [group.code for group in event.target_groups] == ["hotel_staff"]
+    assert event.trainers == [trainer]
