@@ -27,6 +27,9 @@ class Defaults:
     LANGUAGES = ("km", "en")
     BABEL_DEFAULT_LOCALE = "km"
     BABEL_DEFAULT_TIMEZONE = "Asia/Phnom_Penh"
+    # Khmer digits (០១២...) for dates and numbers on Khmer pages, until an admin
+    # stores the program's own choice (Setting "khmer_digits").
+    KHMER_DIGITS = False
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
