@@ -7,9 +7,11 @@ import contextvars
 import os
 import re
 import uuid
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
 from flask.testing import FlaskClient
 
 from training_portal import create_app
@@ -26,25 +28,33 @@ def postgres_url() -> str | None:
     return os.environ.get("TEST_DATABASE_URL") or None
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    """A fresh database for this test run: a PostgreSQL database of its own, or a SQLite file."""
+@contextmanager
+def new_database(tmp_dir) -> str:
+    """An empty database of the run's kind: a PostgreSQL database of its own, or a SQLite file."""
     base = postgres_url()
     if base is None:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.db'}"
+        yield f"sqlite:///{tmp_dir / f'portal-{uuid.uuid4().hex[:8]}.db'}"
         return
     name = f"tp_test_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = base.rsplit("/", 1)[0] + "/" + name
-    yield url
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    try:
+        yield base.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
 
 
-def test_settings(database_url: str, instance_path) -> dict:
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """The database this test run uses."""
+    with new_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+def settings_for(database_url: str) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
@@ -53,7 +63,9 @@ def test_settings(database_url: str, instance_path) -> dict:
         "PASSWORD_TIME_COST": 1,
         "PASSWORD_MEMORY_COST": 8 * 1024,
         "PASSWORD_PARALLELISM": 1,
-        "RATELIMIT_ENABLED": False,
+        # Limits stay on (memory storage) but generous; a test of a limit lowers it.
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
         "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS": False,
         "SERVER_NAME": None,
     }
@@ -63,7 +75,7 @@ def test_settings(database_url: str, instance_path) -> dict:
 def schema_app(database_url, tmp_path_factory):
     """Creates the schema once per run (from the models: the migrations have a test of their own)."""
     instance = tmp_path_factory.mktemp("instance")
-    app = create_app(test_settings(database_url, instance))
+    app = create_app(settings_for(database_url))
     app.instance_path = str(instance)
     with app.app_context():
         db.drop_all()
@@ -105,6 +117,8 @@ class PortalClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        if not has_app_context():  # a redirect followed inside the request's own context
+            return super().open(*args, **kwargs)
         db.session.commit()
         try:
             return contextvars.Context().run(super().open, *args, **kwargs)

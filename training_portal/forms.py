@@ -1,7 +1,8 @@
 """The base form: WTForms' own messages translated through our catalogues."""
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
 
@@ -21,7 +22,10 @@ WTFORMS_MESSAGES = (
     _l("Field cannot be longer than %(max)d character."),
     _l("Field must be between %(min)d and %(max)d characters long."),
     _l("Field must be equal to %(other_name)s."),
-    _l("'%(value)s' is not a valid choice for this field."),
+    _l("Invalid Choice: could not coerce."),
+    lazy_ngettext(
+        "'%(value)s' is not a valid choice for this field.", "'%(value)s' are not valid choices for this field.", 1
+    ),
     _l("The CSRF token is missing."),
     _l("The CSRF token is invalid."),
     _l("The CSRF token has expired."),
@@ -31,11 +35,13 @@ WTFORMS_MESSAGES = (
 
 
 class CatalogueTranslations:
+    """WTForms formats the messages itself, so these return them unformatted."""
+
     def gettext(self, string):
-        return gettext(string)
+        return get_translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        return get_translations().ungettext(singular, plural, n)
 
 
 class Form(FlaskForm):

@@ -25,6 +25,8 @@ def select_locale() -> str:
     the browser's preference; then Khmer.
     """
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # shell commands speak English unless forced
+        return "en"
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen
