@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 DEFAULT_TEST_POSTGRES := postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install install-dev translations chromium test-sqlite test-postgres bench
+.PHONY: run test install install-dev translations translations-update chromium test-sqlite test-postgres bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ install-dev: $(VENV)/.installed-dev translations
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d training_portal/translations 2>&1 | grep -v "^compiling" || true
+
+# New or changed texts into messages.pot and the km and en catalogues (keywords: babel.cfg).
+# Then translate the new Khmer entries and run `make translations`; tests/i18n checks the result.
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel -q extract -F babel.cfg -c TRANSLATORS: --add-location=file --sort-output -w 100 \
+	  --project "Training Portal" -o training_portal/translations/messages.pot .
+	$(BIN)/pybabel -q update --previous -w 100 -i training_portal/translations/messages.pot -d training_portal/translations
 
 run: install
 	$(FLASK) db upgrade
