@@ -11,6 +11,7 @@ from .auth.models import Role
 from .demo import credentials_path, seed_demo
 from .events.services import load_reference_data
 from .extensions import db
+from . import maintenance
 
 
 def read_password() -> str:
@@ -75,3 +76,8 @@ def print_demo_login() -> None:
 def init_app(app: Flask) -> None:
     for command in (create_user_command, seed_demo_command, setup_command):
         app.cli.add_command(command)
+    for command in maintenance.COMMANDS:  # backup, anonymise
+        app.cli.add_command(command)
+    from .reports.cli import export_year_command
+
+    app.cli.add_command(export_year_command)

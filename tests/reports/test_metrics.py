@@ -1,0 +1,185 @@
+"""The metrics definitions (DESIGN.md), each edge with small hand-made data."""
+
+from datetime import date, time
+
+from training_portal.events import services as event_services
+from training_portal.events.models import EventType, Province, TargetGroup
+from training_portal.extensions import db
+from training_portal.reports import metrics, services
+from training_portal.reports.metrics import Period, ReportFilters
+from tests.factories import make_event, reference
+
+from .helpers import attend, person, scored, tally
+
+YEAR_2015 = ReportFilters(Period(2015))
+
+
+def by_event_type(filters=YEAR_2015) -> dict:
+    table = services.event_type_table(filters, metrics.totals(filters))
+    return {row[0]: dict(zip(table.headers[1:], row[1:])) for row in table.rows}
+
+
+def test_a_two_session_event_counts_each_participant_once(app, manager):
+    workshop = make_event(manager, type_code="workshop", days=(date(2015, 3, 24), date(2015, 3, 25)))
+    first_day, second_day = workshop.sessions
+    dara, sokha = person("male"), person("female")
+    attend(dara, first_day)
+    attend(dara, second_day)
+    attend(sokha, second_day)
+
+    totals = metrics.totals(YEAR_2015)
+    assert (totals.events, totals.participants, totals.female, totals.male) == (1, 2, 1, 1)
+    assert by_event_type()["Workshop"]["Participants"] == 2
+
+
+def test_a_person_at_two_events_counts_twice_as_participant_and_once_as_individual(app, manager):
+    training = make_event(manager, type_code="training", days=(date(2015, 2, 10),))
+    awareness = make_event(manager, type_code="awareness", days=(date(2015, 6, 1),))
+    dara = person("male")
+    attend(dara, training.sessions[0])
+    attend(dara, awareness.sessions[0])
+
+    totals = metrics.totals(YEAR_2015)
+    assert totals.participants == 2
+    assert totals.unique_individuals == 1
+    assert metrics.unique_individuals_by_sex(YEAR_2015).male == 1
+
+
+def test_a_cancelled_event_never_counts(app, manager):
+    held = make_event(manager, title="Held", days=(date(2015, 4, 1),))
+    called_off = make_event(manager, title="Called off", days=(date(2015, 4, 2),))
+    attend(person(), held.sessions[0])
+    attend(person(), called_off.sessions[0])
+    tally(called_off, 40)
+    event_services.cancel_event(called_off, "Flooded roads")
+    db.session.commit()
+
+    totals = metrics.totals(YEAR_2015)
+    assert (totals.events, totals.participants, totals.headcount) == (1, 1, 0)
+    assert [row[0] for row in services.events_table(YEAR_2015).rows] == [held.id]
+
+
+def test_an_event_starting_late_on_31_december_counts_in_that_year(app, manager):
+    # 23:30 in Phnom Penh on 31 December is 16:30 UTC the same day, but the
+    # session's end (and any check-in after midnight) falls on 1 January.
+    new_year_eve = make_event(manager, days=(date(2015, 12, 31),), start=time(23, 30), end=time(23, 59))
+    assert new_year_eve.sessions[0].starts_at.hour == 16
+    attend(person(), new_year_eve.sessions[0])
+
+    assert metrics.totals(YEAR_2015).participants == 1
+    assert metrics.totals(ReportFilters(Period(2016))).events == 0
+    december = services.month_table(YEAR_2015, metrics.totals(YEAR_2015)).rows[-1]
+    assert (december[0], december[2]) == (date(2015, 12, 1), 1)
+
+
+def test_an_event_whose_first_session_is_in_the_previous_year_counts_there(app, manager):
+    crossing = make_event(manager, days=(date(2015, 12, 31), date(2016, 1, 1)))
+    late_comer = person()
+    attend(late_comer, crossing.sessions[1])  # came only to the January session
+
+    assert metrics.totals(YEAR_2015).participants == 1
+    assert metrics.totals(ReportFilters(Period(2016))).participants == 0
+
+
+def test_headcounts_and_individual_attendance_are_added(app, manager):
+    awareness = make_event(manager, type_code="awareness", days=(date(2015, 1, 24),))
+    attend(person("female", "villager", "18_24"), awareness.sessions[0])
+    attend(person("male", "taxi_driver", "35_49"), awareness.sessions[0])
+    tally(awareness, 30, "female", "villager")
+    tally(awareness, 25, "male", "villager")
+
+    totals = metrics.totals(YEAR_2015)
+    assert (totals.participants, totals.female, totals.male) == (57, 31, 26)
+    assert (totals.individual, totals.headcount, totals.unique_individuals) == (2, 55, 2)
+    event_row = services.events_table(YEAR_2015).rows[0]
+    assert event_row[8] == "Both"
+    by_band = {row[0]: row[2] for row in services.age_band_table(YEAR_2015, totals).rows}
+    assert by_band["Not recorded"] == 55
+    assert by_band["18-24"] == by_band["35-49"] == 1
+    by_group = {row[0]: row[2] for row in services.target_group_table(YEAR_2015, totals).rows}
+    assert by_group == {"Taxi and tuk-tuk drivers": 1, "Villagers": 56}
+
+
+def test_a_fiscal_year_crosses_1_january(app, manager):
+    make_event(manager, title="June 2015", days=(date(2015, 6, 30),))
+    july = make_event(manager, title="July 2015", days=(date(2015, 7, 1),))
+    january = make_event(manager, title="January 2016", days=(date(2016, 1, 15),))
+    make_event(manager, title="July 2016", days=(date(2016, 7, 1),))
+    attend(person(), july.sessions[0])
+    attend(person(), january.sessions[0])
+    services.set_fiscal_year_start_month(7)
+
+    fiscal = ReportFilters(services.make_period(2015, fiscal=True))
+    assert (fiscal.period.start, fiscal.period.end) == (date(2015, 7, 1), date(2016, 7, 1))
+    assert [row[2] for row in services.events_table(fiscal).rows] == ["July 2015", "January 2016"]
+    assert metrics.totals(fiscal).participants == 2
+    months = services.month_table(fiscal, metrics.totals(fiscal)).rows
+    assert [row[0] for row in months][:1] + [row[0] for row in months][-1:] == [date(2015, 7, 1), date(2016, 6, 1)]
+    assert {row[0]: row[2] for row in months}[date(2016, 1, 1)] == 1
+    assert services.annual_report_sentences(fiscal, services.event_type_table(fiscal, metrics.totals(fiscal)))[0] \
+        .startswith("In the fiscal year 2015–2016, 2 participants attended 2 training activities")
+
+
+def test_filters_by_province_event_type_target_group_and_trainer(app, manager, trainer):
+    phnom_penh = make_event(manager, type_code="training", groups=("police",), trainers=(trainer,),
+                            days=(date(2015, 5, 1),))
+    kampot = make_event(manager, type_code="awareness", province_code="kampot", groups=("villager",),
+                        days=(date(2015, 5, 2),))
+    attend(person(group="police"), phnom_penh.sessions[0])
+    attend(person(group="villager"), phnom_penh.sessions[0])
+    attend(person(group="villager"), kampot.sessions[0])
+    tally(kampot, 10, group="villager")
+
+    def participants(**chosen):
+        return metrics.totals(ReportFilters(Period(2015), **chosen)).participants
+
+    assert participants() == 13
+    assert participants(province_id=reference(Province, "kampot").id) == 11
+    assert participants(event_type_id=reference(EventType, "training").id) == 2
+    assert participants(target_group_id=reference(TargetGroup, "police").id) == 1
+    assert participants(target_group_id=reference(TargetGroup, "villager").id) == 11
+    assert participants(trainer_id=trainer.id) == 2
+
+
+def test_knowledge_gain_over_participants_with_both_tests(app, manager):
+    training = make_event(manager, type_code="training", days=(date(2015, 2, 10),))
+    improved, same, pre_only = person(), person(), person()
+    for participant in (improved, same, pre_only):
+        attend(participant, training.sessions[0])
+    scored(improved, training, "pre", 40)
+    scored(improved, training, "post", 80)
+    scored(same, training, "pre", 60)
+    scored(same, training, "post", 60)
+    scored(pre_only, training, "pre", 20)
+
+    overall = metrics.knowledge(YEAR_2015)[0]
+    assert (overall.pre_takers, overall.post_takers, overall.both) == (3, 2, 2)
+    assert overall.pre_mean == 40  # (40 + 60 + 20) / 3: one test only still counts in that test's mean
+    assert (overall.both_pre_mean, overall.both_post_mean, overall.mean_gain) == (50, 70, 20)
+    assert overall.normalised_gain == 0.4  # (70 - 50) / (100 - 50)
+    assert overall.improved_share == 0.5
+
+
+def test_normalised_gain_is_undefined_when_everyone_scored_100_before(app, manager):
+    training = make_event(manager, days=(date(2015, 2, 10),))
+    top = person()
+    scored(top, training, "pre", 100)
+    scored(top, training, "post", 100)
+    assert metrics.knowledge(YEAR_2015)[0].normalised_gain is None
+
+
+def test_the_annual_report_sentence_lists_own_events_and_guest_speaking_apart(app, manager):
+    for day in (1, 2):
+        attend(person(), make_event(manager, type_code="awareness", days=(date(2015, 3, day),)).sessions[0])
+    attend(person(), make_event(manager, type_code="online_safety", days=(date(2015, 4, 1),)).sessions[0])
+    tally(make_event(manager, type_code="guest_speaker", days=(date(2015, 5, 1),)), 1200)
+
+    sentences = services.build_report(YEAR_2015).sentences
+    assert sentences == [
+        "In 2015, 3 participants attended 2 awareness raising events and 1 online safety session.",
+        "Invited to be a guest speaker at 1 government-led event with 1,200 participants.",
+    ]
+
+
+def test_a_year_without_events_says_so(app):
+    assert services.build_report(YEAR_2015).sentences == ["In 2015, no events were recorded."]

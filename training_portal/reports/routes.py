@@ -1,0 +1,143 @@
+import tempfile
+
+from flask import Response, abort, flash, redirect, render_template, request, send_file, stream_with_context, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.services import admin_required, log_action, staff_required
+from ..extensions import db
+from . import bp, exports, services
+from .forms import ExportForm, FiscalYearForm, ReportFilterForm
+from .metrics import ReportFilters
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def chosen_filters() -> tuple[ReportFilterForm, ReportFilters | None]:
+    """The period and filters from the query string (None when invalid), narrowed for a trainer."""
+    form = ReportFilterForm(request.args, user=current_user)
+    return form, form.filters() if form.validate() else None
+
+
+def export_request() -> tuple[ReportFilters, str]:
+    """Filters and language of an export POST; 400 on a bad filter or a missing CSRF token."""
+    _form, filters = chosen_filters()
+    export = ExportForm()
+    if filters is None or not export.validate_on_submit():
+        abort(400)
+    return filters, export.language.data
+
+
+def log_export(kind: str, filters: ReportFilters, **details) -> None:
+    """Audit the export and commit, before the file is sent."""
+    log_action(current_user, "report.export", None, export=kind, year=filters.period.year,
+               fiscal_start_month=filters.period.start_month, province_id=filters.province_id,
+               event_type_id=filters.event_type_id, target_group_id=filters.target_group_id,
+               trainer_id=filters.trainer_id, **details)
+    db.session.commit()
+
+
+def download_name(stem: str, filters: ReportFilters, extension: str) -> str:
+    period = filters.period
+    suffix = f"fy{period.year}-{period.year + 1}" if period.is_fiscal else str(period.year)
+    return f"{stem}-{suffix}.{extension}"
+
+
+def send_temporary_file(write, name: str, mimetype: str):
+    """Write the file to disk (not memory) with ``write(output)`` and stream it as an attachment."""
+    output = tempfile.TemporaryFile()
+    write(output)
+    output.seek(0)
+    response = send_file(output, mimetype=mimetype, as_attachment=True, download_name=name)
+    response.headers.update(NO_STORE)
+    return response
+
+
+def send_csv(table_rows, name: str):
+    """Stream csv text as it is produced by the database cursor."""
+    response = Response(stream_with_context(table_rows), mimetype="text/csv; charset=utf-8", headers=NO_STORE)
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    return response
+
+
+@bp.get("/reports")
+@staff_required
+def dashboard():
+    form, filters = chosen_filters()
+    if filters is None:
+        return render_template("reports/dashboard.html", form=form, report=None), 400
+    report = services.build_report(filters)
+    return render_template("reports/dashboard.html", form=form, report=report, export_form=ExportForm(),
+                           chart_data=services.chart_data(report), csv_tables=[(key, services.label(services.SHEETS[key])) for key in visible_csv_tables()],
+                           period_label=services.period_label(filters.period))
+
+
+def visible_csv_tables() -> list[str]:
+    tables = list(services.CSV_TABLES)
+    return tables if current_user.sees_all_events else [key for key in tables if key != "participants"]
+
+
+@bp.post("/reports/workbook")
+@staff_required
+def workbook():
+    filters, language = export_request()
+    include_participants = current_user.sees_all_events
+    log_export("workbook", filters, language=language, participants=include_participants)
+    return send_temporary_file(
+        lambda output: exports.write_yearly_workbook(filters, output, language, include_participants),
+        download_name("training-report", filters, "xlsx"), exports.XLSX_MIME)
+
+
+@bp.post("/reports/tables/<key>.csv")
+@staff_required
+def table_csv(key: str):
+    if key not in services.CSV_TABLES:
+        abort(404)
+    if key not in visible_csv_tables():
+        abort(403)
+    filters, language = export_request()
+    log_export(f"csv:{key}", filters, language=language)
+
+    def chunks():
+        with force_locale(language):
+            yield from exports.table_csv(services.build_table(key, filters))
+
+    return send_csv(chunks(), download_name(key.replace("_", "-"), filters, "csv"))
+
+
+@bp.post("/reports/attendance.<file_format>")
+@staff_required
+def attendance_download(file_format: str):
+    if file_format not in ("xlsx", "csv"):
+        abort(404)
+    filters, language = export_request()
+    log_export(f"attendance:{file_format}", filters, language=language)
+    name = download_name("attendance", filters, file_format)
+    if file_format == "csv":
+        def chunks():
+            with force_locale(language):
+                yield from exports.table_csv(services.attendance_table(filters))
+
+        return send_csv(chunks(), name)
+
+    def write(output):
+        with force_locale(language):
+            exports.write_table_xlsx(services.attendance_table(filters), output)
+
+    return send_temporary_file(write, name, exports.XLSX_MIME)
+
+
+@bp.route("/admin/report-settings", methods=["GET", "POST"])
+@admin_required
+def report_settings():
+    form = FiscalYearForm()
+    if form.validate_on_submit():
+        services.set_fiscal_year_start_month(form.start_month.data)
+        log_action(current_user, "settings.update", None, fiscal_year_start_month=form.start_month.data)
+        db.session.commit()
+        flash(_("Report settings saved."), "success")
+        return redirect(url_for("reports.report_settings"))
+    if not form.is_submitted():
+        form.start_month.data = services.fiscal_year_start_month()
+    return render_template("reports/settings.html", form=form)
