@@ -50,6 +50,15 @@ class Form(FlaskForm):
             return CatalogueTranslations()
 
 
+def choice_id(value) -> int:
+    """Coerce a submitted id; garbage becomes 0, which no choice uses, so the
+    person sees "Not a valid choice." rather than a technical message."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Several choices as a list of checkboxes (works without JavaScript)."""
 

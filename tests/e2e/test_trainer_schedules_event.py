@@ -19,7 +19,7 @@ def test_trainer_logs_in_on_a_phone_creates_an_event_with_two_sessions_and_finds
     phone.select_option("select[name=event_type_id]", label="Training")
     phone.select_option("select[name=province_id]", label="Siem Reap")
     phone.fill("input[name=venue]", "Angkor hotel association")
-    phone.check("label:has-text('Hotel staff') >> xpath=preceding-sibling::input | //li[label[text()='Hotel staff']]/input")
+    phone.check("label:text-is('Hotel staff')")
     phone.fill("input[name='sessions-0-day']", "2026-12-03")
     phone.fill("input[name='sessions-0-start']", "08:30")
     phone.fill("input[name='sessions-0-end']", "16:30")

@@ -59,7 +59,7 @@ def test_trainer_creates_an_event_with_two_sessions_and_is_its_trainer(app, trai
     ({"sessions-0-day": "1990-05-01"}, "Choose a date between 2000 and three years from now."),
     ({"sessions-0-day": f"{date.today().year + 10}-01-01"}, "Choose a date between 2000 and three years from now."),
     ({"province_id": "99999"}, "Not a valid choice."),
-    ({"event_type_id": "not-a-number"}, "Invalid Choice: could not coerce."),
+    ({"event_type_id": "not-a-number"}, "Not a valid choice."),
     ({"target_group_ids": ["99999"]}, "is not a valid choice for this field."),
     ({"target_group_ids": None}, "Choose at least one target group."),
     ({"sessions-0-day": "", "sessions-0-start": "", "sessions-0-end": "",

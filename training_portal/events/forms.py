@@ -13,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forms import Form, MultiCheckboxField
+from ..forms import Form, MultiCheckboxField, choice_id
 from . import services
 from .models import EventStatus, EventType, Language, Province, TargetGroup
 
@@ -68,13 +68,13 @@ class SessionRowForm(Form):
 
 class EventFieldsForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    event_type_id = SelectField(_l("Event type"), coerce=int, validators=[InputRequired()])
+    event_type_id = SelectField(_l("Event type"), coerce=choice_id, validators=[InputRequired()])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    province_id = SelectField(_l("Province"), coerce=int, validators=[InputRequired()])
+    province_id = SelectField(_l("Province"), coerce=choice_id, validators=[InputRequired()])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
     language = SelectField(_l("Language of the event"), choices=LANGUAGE_CHOICES, default=Language.KHMER.value)
-    target_group_ids = MultiCheckboxField(_l("Target groups"), coerce=int)
-    trainer_ids = MultiCheckboxField(_l("Trainers"), coerce=int)
+    target_group_ids = MultiCheckboxField(_l("Target groups"), coerce=choice_id)
+    trainer_ids = MultiCheckboxField(_l("Trainers"), coerce=choice_id)
     expected_participants = IntegerField(
         _l("Expected participants"), validators=[Optional(), NumberRange(min=0, max=100_000)]
     )
@@ -147,11 +147,11 @@ class EventFilterForm(Form):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
-    year = SelectField(_l("Year"), coerce=int, validators=[Optional()])
-    province = SelectField(_l("Province"), coerce=int, validators=[Optional()])
-    event_type = SelectField(_l("Event type"), coerce=int, validators=[Optional()])
-    target_group = SelectField(_l("Target group"), coerce=int, validators=[Optional()])
-    trainer = SelectField(_l("Trainer"), coerce=int, validators=[Optional()])
+    year = SelectField(_l("Year"), coerce=choice_id, validators=[Optional()])
+    province = SelectField(_l("Province"), coerce=choice_id, validators=[Optional()])
+    event_type = SelectField(_l("Event type"), coerce=choice_id, validators=[Optional()])
+    target_group = SelectField(_l("Target group"), coerce=choice_id, validators=[Optional()])
+    trainer = SelectField(_l("Trainer"), coerce=choice_id, validators=[Optional()])
     status = SelectField(_l("Status"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
