@@ -1,0 +1,134 @@
+"""Participants' pages: the pre-test and post-test on their own phone, and their result.
+
+A participant is known only by the device cookie set at check-in
+(attendance/device.py); they have no account and no password.
+"""
+
+from flask import abort, flash, g, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..attendance.device import remembered_participant
+from ..auth.forms import ConfirmForm
+from ..events.models import Event
+from ..extensions import csrf, db
+from . import bp, services
+from .forms import PHASE_LABELS, EventQuizzesForm, answer_form_class, question_field_name
+from .models import Phase
+
+SUBMISSION_REFUSALS = {
+    "closed": _l("This test is closed: the trainer is not taking answers now. Your answers were not recorded."),
+    "not_checked_in": _l("You are not checked in to this event on this phone, so your answers were not recorded. "
+                         "Check in first by scanning the event's QR code."),
+    "no_quiz": _l("This event has no test for this phase."),
+}
+MULTIPLE_CHOICE_RULE = _l("Questions marked “tick every correct answer” count as right only when you tick all "
+                          "the correct answers and no wrong one.")
+
+
+def participant_event(event_id: int) -> Event:
+    """The event, 404 when unknown; its language is the page's language unless the phone chose one."""
+    event = db.get_or_404(Event, event_id)
+    g.page_language = event.language.value
+    return event
+
+
+def autosave_key(event: Event, phase: Phase, quiz) -> str:
+    return f"quiz-answers-{event.id}-{phase.value}-{quiz.id}"
+
+
+@bp.get("/p/events/<int:event_id>")
+def participant_page(event_id: int):
+    event = participant_event(event_id)
+    participant = remembered_participant()
+    offer = services.participant_offer(event, participant)
+    review = []
+    if offer.post_attempt:
+        review = services.attempt_review(offer.post_attempt)
+    clear_keys = []
+    for phase, attempt in ((Phase.PRE, offer.pre_attempt), (Phase.POST, offer.post_attempt)):
+        if attempt:
+            clear_keys.append(autosave_key(event, phase, attempt.quiz))
+    return render_template("quizzes/participant.html", event=event, participant=participant, offer=offer,
+                           review=review, state=services.offer_state(offer), clear_keys=clear_keys,
+                           letter=services.option_letter)
+
+
+@bp.get("/p/events/<int:event_id>/state")
+def participant_state(event_id: int):
+    """What the participant's page shows, so a waiting phone reloads when the trainer opens the post-test."""
+    event = participant_event(event_id)
+    return jsonify(state=services.offer_state(services.participant_offer(event, remembered_participant())))
+
+
+def render_quiz(event, phase, quiz, form, participant, message=None, status=200):
+    return render_template("quizzes/take.html", event=event, phase=phase, phase_label=PHASE_LABELS[phase], quiz=quiz,
+                           form=form, field_name=question_field_name, participant=participant, message=message,
+                           rule=MULTIPLE_CHOICE_RULE, autosave_key=autosave_key(event, phase, quiz)), status
+
+
+@bp.route("/p/events/<int:event_id>/<any(pre, post):phase>", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its token itself: a stale token re-renders the quiz with the answers kept
+def take_quiz(event_id: int, phase: str):
+    event, phase = participant_event(event_id), Phase(phase)
+    participant = remembered_participant()
+    quiz = services.phase_quiz(event, phase)
+    if quiz is None or not quiz.questions:
+        abort(404)
+    if participant is not None and services.find_attempt(participant, event, phase):
+        return redirect(url_for("quizzes.participant_page", event_id=event.id))
+    form = answer_form_class(quiz)()
+    if not form.is_submitted():
+        if participant is None or not services.is_checked_in(participant, event):
+            return render_quiz(event, phase, quiz, None, participant, SUBMISSION_REFUSALS["not_checked_in"], 403)
+        if not services.phase_is_open(event, phase):
+            flash(_("This test is not open now."), "info")
+            return redirect(url_for("quizzes.participant_page", event_id=event.id))
+        form.idempotency_key.data = services.new_idempotency_key()
+        return render_quiz(event, phase, quiz, form, participant)
+
+    if not form.validate():
+        if form.csrf_failed():
+            message = _("Your answers are kept. Press “Submit answers” again to send them.")
+        else:
+            message = _("Please check your answers.")
+        return render_quiz(event, phase, quiz, form, participant, message, 400)
+    if participant is None:
+        return render_quiz(event, phase, quiz, form, participant, SUBMISSION_REFUSALS["not_checked_in"], 403)
+    unanswered = form.unanswered_numbers(quiz)
+    if unanswered and form.submit_incomplete.data != "1":
+        form.submit_incomplete.data = "1"
+        message = _("Questions %(numbers)s have no answer. Answer them, or press “Submit answers” again to "
+                    "hand in as it is.", numbers=", ".join(str(n) for n in unanswered))
+        return render_quiz(event, phase, quiz, form, participant, message, 400)
+    try:
+        _attempt, created = services.submit_attempt(participant, event, phase, form.selections(quiz),
+                                                    (form.idempotency_key.data or "")[:64] or None)
+    except services.SubmissionRefused as refusal:
+        db.session.rollback()
+        status = 403 if refusal.reason == "not_checked_in" else 409
+        return render_quiz(event, phase, quiz, form, participant, SUBMISSION_REFUSALS[refusal.reason], status)
+    db.session.commit()
+    flash(_("Your answers are recorded.") if created else _("You had already sent this test; here is your result."),
+          "success")
+    return redirect(url_for("quizzes.participant_page", event_id=event.id))
+
+
+@bp.app_context_processor
+def quiz_template_helpers():
+    """Helpers for the partials other pages include (check-in confirmation, event page)."""
+    return {"quiz_offer": services.participant_offer, "quiz_event_panel": event_panel}
+
+
+def event_panel(event: Event) -> dict:
+    """What the event page's quiz section shows."""
+    return {
+        "counts": services.phase_counts(event),
+        "pre_quiz": services.phase_quiz(event, Phase.PRE),
+        "post_quiz": services.phase_quiz(event, Phase.POST),
+        "pre_open": services.phase_is_open(event, Phase.PRE),
+        "post_open": services.phase_is_open(event, Phase.POST),
+        "form": EventQuizzesForm(formdata=None, event=event),
+        "confirm": ConfirmForm(formdata=None),
+        "phase_labels": PHASE_LABELS,
+    }

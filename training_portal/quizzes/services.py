@@ -1,0 +1,706 @@
+"""The quiz bank, the pre/post phases of events, attempts and their results.
+
+Scoring rules live in scoring.py and the gain statistics in statistics.py
+(pure functions, reused by the reports); this module connects them to the
+database.
+"""
+
+import secrets
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..attendance.models import AgeBand, Attendance, CheckInMethod, Participant, Sex
+from ..auth.models import User
+from ..events.models import Event, Session, TargetGroup
+from ..extensions import db
+from . import statistics
+from .models import Answer, Option, Phase, Question, QuestionKind, Quiz, QuizAttempt
+from .scoring import QuestionKey, score_attempt
+
+MIN_OPTIONS = 2
+MAX_OPTIONS = 6
+OPTION_LETTERS = "ABCDEF"
+TRUE_LABELS = ("True", "ពិត")
+FALSE_LABELS = ("False", "មិនពិត")
+
+
+class QuizLocked(Exception):
+    """The quiz has answers: changing its questions would falsify earlier results."""
+
+
+class SubmissionRefused(Exception):
+    """An attempt that may not be recorded; ``reason`` is an untranslated key."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# --- The quiz bank -----------------------------------------------------------
+
+
+@dataclass
+class OptionData:
+    text_en: str
+    text_km: str = ""
+    is_correct: bool = False
+
+
+@dataclass
+class QuestionData:
+    """A question as entered in a form or a spreadsheet row, before it is saved."""
+
+    kind: str
+    text_en: str
+    text_km: str = ""
+    explanation_en: str = ""
+    explanation_km: str = ""
+    options: list[OptionData] = field(default_factory=list)
+
+
+def true_false_options(true_is_correct: bool) -> list[OptionData]:
+    """The two bilingual options of a true/false question."""
+    return [
+        OptionData(TRUE_LABELS[0], TRUE_LABELS[1], true_is_correct),
+        OptionData(FALSE_LABELS[0], FALSE_LABELS[1], not true_is_correct),
+    ]
+
+
+def question_problems(data: QuestionData) -> list[str]:
+    """Why a question cannot be saved (untranslated keys); empty when it can."""
+    problems = []
+    if not data.text_en.strip():
+        problems.append("no_text")
+    options = [option for option in data.options if option.text_en.strip()]
+    if any(option.text_km.strip() and not option.text_en.strip() for option in data.options):
+        problems.append("option_without_english")
+    if data.kind == QuestionKind.TRUE_FALSE and len(options) != 2:
+        problems.append("true_false_two_options")
+    elif len(options) < MIN_OPTIONS:
+        problems.append("too_few_options")
+    elif len(options) > MAX_OPTIONS:
+        problems.append("too_many_options")
+    correct = sum(option.is_correct for option in options)
+    if correct == 0:
+        problems.append("no_correct_option")
+    elif correct > 1 and data.kind != QuestionKind.MULTIPLE:
+        problems.append("one_correct_option")
+    return problems
+
+
+def quiz_is_locked(quiz: Quiz) -> bool:
+    """True once anyone has answered the quiz: its questions can then only be changed in a copy."""
+    if quiz.id is None:
+        return False
+    return db.session.scalar(select(sa.exists().where(QuizAttempt.quiz_id == quiz.id)))
+
+
+def ensure_unlocked(quiz: Quiz) -> None:
+    if quiz_is_locked(quiz):
+        raise QuizLocked(quiz.id)
+
+
+def quiz_bank(include_archived: bool = False) -> list[Quiz]:
+    """Quizzes newest first, with their question counts loaded."""
+    query = select(Quiz).options(selectinload(Quiz.questions)).order_by(Quiz.created_at.desc(), Quiz.id.desc())
+    if not include_archived:
+        query = query.where(Quiz.archived.is_(False))
+    return list(db.session.scalars(query))
+
+
+def locked_quiz_ids() -> set[int]:
+    return set(db.session.scalars(select(QuizAttempt.quiz_id).distinct()))
+
+
+def create_quiz(title_en: str, title_km: str, creator: User | None) -> Quiz:
+    quiz = Quiz(title_en=title_en.strip(), title_km=(title_km or "").strip(), created_by_id=creator.id if creator else None)
+    db.session.add(quiz)
+    return quiz
+
+
+def rename_quiz(quiz: Quiz, title_en: str, title_km: str) -> None:
+    """Titles may change even on a locked quiz: they do not change any result."""
+    quiz.title_en = title_en.strip()
+    quiz.title_km = (title_km or "").strip()
+
+
+def _apply_question(question: Question, data: QuestionData) -> None:
+    question.kind = QuestionKind(data.kind)
+    question.text_en = data.text_en.strip()
+    question.text_km = data.text_km.strip()
+    question.explanation_en = data.explanation_en.strip()
+    question.explanation_km = data.explanation_km.strip()
+    question.options.clear()
+    db.session.flush()
+    options = [option for option in data.options if option.text_en.strip()]
+    for position, option in enumerate(options):
+        question.options.append(
+            Option(position=position, text_en=option.text_en.strip(), text_km=option.text_km.strip(),
+                   is_correct=option.is_correct)
+        )
+
+
+def add_question(quiz: Quiz, data: QuestionData) -> Question:
+    """Append a valid question (check question_problems first)."""
+    ensure_unlocked(quiz)
+    question = Question(position=len(quiz.questions), kind=QuestionKind(data.kind), text_en="")
+    quiz.questions.append(question)
+    _apply_question(question, data)
+    return question
+
+
+def update_question(question: Question, data: QuestionData) -> None:
+    ensure_unlocked(question.quiz)
+    _apply_question(question, data)
+
+
+def question_data(question: Question) -> QuestionData:
+    return QuestionData(
+        kind=question.kind.value,
+        text_en=question.text_en,
+        text_km=question.text_km,
+        explanation_en=question.explanation_en,
+        explanation_km=question.explanation_km,
+        options=[OptionData(o.text_en, o.text_km, o.is_correct) for o in question.options],
+    )
+
+
+def _renumber(quiz: Quiz) -> None:
+    for position, question in enumerate(quiz.questions):
+        question.position = position
+
+
+def remove_question(question: Question) -> None:
+    quiz = question.quiz
+    ensure_unlocked(quiz)
+    quiz.questions.remove(question)
+    _renumber(quiz)
+
+
+def move_question(question: Question, offset: int) -> bool:
+    """Move a question up (-1) or down (+1); False when it is already at that end."""
+    quiz = question.quiz
+    ensure_unlocked(quiz)
+    questions = list(quiz.questions)
+    index = questions.index(question)
+    target = index + offset
+    if not 0 <= target < len(questions):
+        return False
+    questions[index], questions[target] = questions[target], questions[index]
+    for position, item in enumerate(questions):
+        item.position = position
+    db.session.flush()
+    db.session.expire(quiz, ["questions"])
+    return True
+
+
+def duplicate_quiz(quiz: Quiz, creator: User | None, suffix: str = " (copy)") -> Quiz:
+    """An unlocked, unarchived copy with the same questions, to change freely."""
+    copy = create_quiz(quiz.title_en + suffix, quiz.title_km + (suffix if quiz.title_km else ""), creator)
+    for question in quiz.questions:
+        copy.questions.append(
+            Question(
+                position=question.position, kind=question.kind, text_en=question.text_en, text_km=question.text_km,
+                explanation_en=question.explanation_en, explanation_km=question.explanation_km,
+                options=[Option(position=o.position, text_en=o.text_en, text_km=o.text_km, is_correct=o.is_correct)
+                         for o in question.options],
+            )
+        )
+    return copy
+
+
+def set_archived(quiz: Quiz, archived: bool) -> None:
+    """Archived quizzes leave the bank's list and the event's choices; results stay."""
+    quiz.archived = archived
+
+
+def create_quiz_with_questions(title_en: str, title_km: str, questions: list[QuestionData], creator: User | None) -> Quiz:
+    """A new quiz from validated question data (e.g. an uploaded spreadsheet)."""
+    quiz = create_quiz(title_en, title_km, creator)
+    for data in questions:
+        add_question(quiz, data)
+    return quiz
+
+
+def option_letter(position: int) -> str:
+    return OPTION_LETTERS[position] if position < len(OPTION_LETTERS) else str(position + 1)
+
+
+# --- Phases of an event ------------------------------------------------------
+
+
+def phase_quiz_id(event: Event, phase: Phase) -> int | None:
+    return event.pre_quiz_id if phase == Phase.PRE else event.post_quiz_id
+
+
+def phase_quiz(event: Event, phase: Phase) -> Quiz | None:
+    quiz_id = phase_quiz_id(event, phase)
+    return db.session.get(Quiz, quiz_id) if quiz_id else None
+
+
+def phase_is_open(event: Event, phase: Phase) -> bool:
+    """A phase takes answers while open, never for a cancelled event or without a quiz."""
+    is_open = event.pre_test_open if phase == Phase.PRE else event.post_test_open
+    return bool(is_open) and not event.is_cancelled and phase_quiz_id(event, phase) is not None
+
+
+def phase_attempt_count(event: Event, phase: Phase) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(QuizAttempt).where(QuizAttempt.event_id == event.id, QuizAttempt.phase == phase)
+    )
+
+
+def set_event_quizzes(event: Event, pre_quiz: Quiz | None, post_quiz: Quiz | None) -> str | None:
+    """Choose the pre-test and post-test quiz; refused (a key) for a phase that already has attempts."""
+    for phase, quiz in ((Phase.PRE, pre_quiz), (Phase.POST, post_quiz)):
+        new_id = quiz.id if quiz else None
+        if new_id != phase_quiz_id(event, phase) and phase_attempt_count(event, phase):
+            return "phase_has_attempts"
+    event.pre_quiz_id = pre_quiz.id if pre_quiz else None
+    event.post_quiz_id = post_quiz.id if post_quiz else None
+    if pre_quiz is None:
+        event.pre_test_open = False
+    if post_quiz is None:
+        event.post_test_open = False
+    return None
+
+
+def open_phase(event: Event, phase: Phase) -> str | None:
+    """Open a phase for answers; opening the post-test closes the pre-test. Returns a refusal key or None."""
+    if event.is_cancelled:
+        return "event_cancelled"
+    quiz = phase_quiz(event, phase)
+    if quiz is None:
+        return "no_quiz"
+    if not quiz.questions:
+        return "quiz_empty"
+    if phase == Phase.PRE:
+        event.pre_test_open = True
+    else:
+        event.post_test_open = True
+        event.pre_test_open = False
+    return None
+
+
+def close_phase(event: Event, phase: Phase) -> None:
+    if phase == Phase.PRE:
+        event.pre_test_open = False
+    else:
+        event.post_test_open = False
+
+
+def checked_in_query(event: Event) -> sa.Select:
+    """Ids of participants with an attendance in any session of the event."""
+    return (
+        select(Attendance.participant_id)
+        .join(Session, Attendance.session_id == Session.id)
+        .where(Session.event_id == event.id)
+        .distinct()
+    )
+
+
+def is_checked_in(participant: Participant, event: Event) -> bool:
+    return db.session.scalar(
+        select(sa.exists().where(
+            Attendance.participant_id == participant.id,
+            Attendance.session_id.in_(select(Session.id).where(Session.event_id == event.id)),
+        ))
+    )
+
+
+def checked_in_participants(event: Event) -> list[Participant]:
+    """The event's participants, in the order they first checked in."""
+    first_seen = (
+        select(Attendance.participant_id, func.min(Attendance.checked_in_at).label("first"))
+        .join(Session, Attendance.session_id == Session.id)
+        .where(Session.event_id == event.id)
+        .group_by(Attendance.participant_id)
+        .subquery()
+    )
+    return list(db.session.scalars(
+        select(Participant).join(first_seen, first_seen.c.participant_id == Participant.id)
+        .order_by(first_seen.c.first, Participant.id)
+    ))
+
+
+@dataclass(frozen=True)
+class PhaseCounts:
+    checked_in: int
+    pre_submitted: int
+    post_submitted: int
+
+
+def phase_counts(event: Event) -> PhaseCounts:
+    """Live counts for the trainer: checked in, pre-test submitted, post-test submitted."""
+    checked_in = db.session.scalar(select(func.count()).select_from(checked_in_query(event).subquery()))
+    return PhaseCounts(checked_in, phase_attempt_count(event, Phase.PRE), phase_attempt_count(event, Phase.POST))
+
+
+# --- Attempts ----------------------------------------------------------------
+
+
+def find_attempt(participant: Participant, event: Event, phase: Phase) -> QuizAttempt | None:
+    return db.session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.participant_id == participant.id, QuizAttempt.event_id == event.id, QuizAttempt.phase == phase
+        )
+    )
+
+
+def answer_key(quiz: Quiz) -> list[QuestionKey]:
+    return [
+        QuestionKey(q.id, q.kind.value, frozenset(o.id for o in q.options if o.is_correct)) for q in quiz.questions
+    ]
+
+
+def clean_selections(quiz: Quiz, selections: dict) -> dict[int, set[int]]:
+    """Keep only option ids that belong to their question (a single answer for single/true-false)."""
+    cleaned = {}
+    for question in quiz.questions:
+        valid = {option.id for option in question.options}
+        chosen = {int(v) for v in selections.get(question.id, ()) if str(v).isdigit() and int(v) in valid}
+        if chosen and (question.kind == QuestionKind.MULTIPLE or len(chosen) == 1):
+            cleaned[question.id] = chosen
+    return cleaned
+
+
+def new_idempotency_key() -> str:
+    return uuid.uuid4().hex
+
+
+def submit_attempt(participant: Participant, event: Event, phase: Phase, selections: dict,
+                   idempotency_key: str | None = None, *, on_paper: bool = False,
+                   recorded_by: User | None = None) -> tuple[QuizAttempt, bool]:
+    """Score and record one attempt; returns (attempt, created).
+
+    A resubmission (same idempotency key, or any second attempt of this
+    participant for this event and phase) returns the attempt already
+    recorded and changes nothing. Raises SubmissionRefused, having saved
+    nothing, when the phase is closed (participants only: paper sheets are
+    entered after the event), the participant is not checked in to the event,
+    or the phase has no quiz.
+    """
+    if idempotency_key:
+        earlier = db.session.scalar(select(QuizAttempt).where(QuizAttempt.idempotency_key == idempotency_key))
+        if earlier is not None and (earlier.participant_id, earlier.event_id, earlier.phase) == (
+                participant.id, event.id, phase):
+            return earlier, False
+        if earlier is not None:
+            idempotency_key = None  # a reused key from elsewhere: never attach to someone else's attempt
+    existing = find_attempt(participant, event, phase)
+    if existing is not None:
+        return existing, False
+    quiz = phase_quiz(event, phase)
+    if quiz is None or not quiz.questions:
+        raise SubmissionRefused("no_quiz")
+    if not on_paper and not phase_is_open(event, phase):
+        raise SubmissionRefused("closed")
+    if not is_checked_in(participant, event):
+        raise SubmissionRefused("not_checked_in")
+
+    chosen = clean_selections(quiz, selections)
+    scored = score_attempt(answer_key(quiz), chosen)
+    attempt = QuizAttempt(
+        participant_id=participant.id, event_id=event.id, quiz_id=quiz.id, phase=phase,
+        score=scored.score, correct_count=scored.correct_count, question_count=scored.question_count,
+        on_paper=on_paper, recorded_by_id=recorded_by.id if recorded_by else None,
+        idempotency_key=idempotency_key or new_idempotency_key(),
+    )
+    options_by_id = {option.id: option for question in quiz.questions for option in question.options}
+    for question in quiz.questions:
+        attempt.answers.append(Answer(
+            question_id=question.id, is_correct=scored.correct_by_question[question.id],
+            selected=[options_by_id[oid] for oid in sorted(chosen.get(question.id, ()))],
+        ))
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        # Two submissions raced each other; the other one was recorded.
+        existing = find_attempt(participant, event, phase)
+        if existing is None:
+            raise
+        return existing, False
+    return attempt, True
+
+
+@dataclass
+class ParticipantOffer:
+    """What a participant's phone offers for an event: the open test, or their results."""
+
+    event: Event
+    checked_in: bool
+    pre_attempt: QuizAttempt | None
+    post_attempt: QuizAttempt | None
+    open_phase: Phase | None  # an open phase they have not taken yet
+
+    @property
+    def has_quizzes(self) -> bool:
+        return bool(self.event.pre_quiz_id or self.event.post_quiz_id)
+
+    @property
+    def gain(self) -> float | None:
+        if self.pre_attempt and self.post_attempt:
+            return self.post_attempt.score - self.pre_attempt.score
+        return None
+
+    @property
+    def normalised_gain(self) -> float | None:
+        if self.pre_attempt and self.post_attempt:
+            return statistics.normalised_gain(self.pre_attempt.score, self.post_attempt.score)
+        return None
+
+
+def participant_offer(event: Event, participant: Participant | None) -> ParticipantOffer:
+    if participant is None:
+        return ParticipantOffer(event, False, None, None, None)
+    pre = find_attempt(participant, event, Phase.PRE)
+    post = find_attempt(participant, event, Phase.POST)
+    open_phase = None
+    for phase, attempt in ((Phase.POST, post), (Phase.PRE, pre)):
+        if attempt is None and phase_is_open(event, phase):
+            open_phase = phase
+            break
+    return ParticipantOffer(event, is_checked_in(participant, event), pre, post, open_phase)
+
+
+def offer_state(offer: ParticipantOffer) -> str:
+    """A short fingerprint of what the page shows, so a waiting phone knows when to reload."""
+    return "-".join([
+        offer.open_phase.value if offer.open_phase else "none",
+        "p" if offer.pre_attempt else "",
+        "q" if offer.post_attempt else "",
+    ])
+
+
+# --- Paper answer sheets ------------------------------------------------------
+
+
+def parse_letters(question: Question, text: str) -> tuple[set[int] | None, str | None]:
+    """Option ids for the letters written on a paper sheet ("B", "a c", "AC").
+
+    Returns (None, None) for a blank cell, (ids, None) when valid, or
+    (None, problem key) when not.
+    """
+    letters = [c for c in (text or "").upper() if not c.isspace() and c not in ",;/"]
+    if not letters:
+        return None, None
+    by_letter = {option_letter(option.position): option.id for option in question.options}
+    by_letter.update({option_letter(index): option.id for index, option in enumerate(question.options)})
+    if question.kind == QuestionKind.TRUE_FALSE:
+        by_letter.setdefault("T", question.options[0].id)
+        by_letter.setdefault("F", question.options[1].id)
+    if any(letter not in by_letter for letter in letters):
+        return None, "unknown_letter"
+    chosen = {by_letter[letter] for letter in letters}
+    if question.kind != QuestionKind.MULTIPLE and len(chosen) != 1:
+        return None, "one_letter"
+    return chosen, None
+
+
+def add_walk_in(event: Event, session: Session, name: str, sex: Sex, age_band: AgeBand,
+                target_group: TargetGroup, recorded_by: User | None) -> Participant:
+    """A participant without a phone, entered from a paper sheet, and their attendance at the session."""
+    participant = Participant(name=name.strip(), sex=Sex(sex), age_band=AgeBand(age_band),
+                              target_group_id=target_group.id, province_id=event.province_id)
+    db.session.add(participant)
+    db.session.flush()
+    db.session.add(Attendance(participant_id=participant.id, session_id=session.id, method=CheckInMethod.WALK_IN,
+                              recorded_by_id=recorded_by.id if recorded_by else None,
+                              idempotency_key="paper-" + secrets.token_hex(16)))
+    db.session.flush()
+    return participant
+
+
+# --- Results -------------------------------------------------------------------
+
+
+@dataclass
+class QuestionResult:
+    number: int
+    question: Question | None  # the pre-test's question (or the post-test's when it has none)
+    post_question: Question | None
+    pre_correct: list[bool]
+    post_correct: list[bool]
+    pre_discrimination: float | None
+    post_discrimination: float | None
+
+    @property
+    def pre_share(self) -> float | None:
+        return statistics.share_correct(self.pre_correct)
+
+    @property
+    def post_share(self) -> float | None:
+        return statistics.share_correct(self.post_correct)
+
+    @property
+    def change(self) -> float | None:
+        if self.pre_share is None or self.post_share is None:
+            return None
+        return self.post_share - self.pre_share
+
+    @property
+    def same_question(self) -> bool:
+        return self.post_question is None or self.question is None or self.question.id == self.post_question.id
+
+
+@dataclass
+class ParticipantResult:
+    participant: Participant
+    pre: QuizAttempt | None
+    post: QuizAttempt | None
+
+    @property
+    def gain(self) -> float | None:
+        return self.post.score - self.pre.score if self.pre and self.post else None
+
+    @property
+    def normalised_gain(self) -> float | None:
+        return statistics.normalised_gain(self.pre.score, self.post.score) if self.pre and self.post else None
+
+
+@dataclass
+class EventResults:
+    event: Event
+    pre_quiz: Quiz | None
+    post_quiz: Quiz | None
+    summary: statistics.KnowledgeSummary
+    participants: list[ParticipantResult]
+    questions: list[QuestionResult]
+    pre_distribution: list[tuple[int, int, int]]
+    post_distribution: list[tuple[int, int, int]]
+
+    @property
+    def has_attempts(self) -> bool:
+        return bool(self.summary.pre_count or self.summary.post_count)
+
+
+def _phase_attempts(event: Event, phase: Phase) -> list[QuizAttempt]:
+    return list(db.session.scalars(
+        select(QuizAttempt)
+        .where(QuizAttempt.event_id == event.id, QuizAttempt.phase == phase)
+        .options(selectinload(QuizAttempt.answers), selectinload(QuizAttempt.participant))
+        .order_by(QuizAttempt.id)
+    ))
+
+
+def _item_results(attempts: list[QuizAttempt]) -> dict[int, dict[int, bool]]:
+    """{question id: {participant id: right or wrong}}."""
+    results = defaultdict(dict)
+    for attempt in attempts:
+        for answer in attempt.answers:
+            results[answer.question_id][attempt.participant_id] = answer.is_correct
+    return results
+
+
+def event_results(event: Event) -> EventResults:
+    """Every knowledge figure of one event (see statistics.py for the definitions)."""
+    pre_attempts, post_attempts = _phase_attempts(event, Phase.PRE), _phase_attempts(event, Phase.POST)
+    pre_quiz = db.session.get(Quiz, pre_attempts[0].quiz_id) if pre_attempts else phase_quiz(event, Phase.PRE)
+    post_quiz = db.session.get(Quiz, post_attempts[0].quiz_id) if post_attempts else phase_quiz(event, Phase.POST)
+    pre_scores = {a.participant_id: a.score for a in pre_attempts}
+    post_scores = {a.participant_id: a.score for a in post_attempts}
+    summary = statistics.knowledge_summary(pre_scores, post_scores)
+
+    by_participant = {}
+    for attempt in pre_attempts + post_attempts:
+        by_participant.setdefault(attempt.participant_id, ParticipantResult(attempt.participant, None, None))
+        if attempt.phase == Phase.PRE:
+            by_participant[attempt.participant_id].pre = attempt
+        else:
+            by_participant[attempt.participant_id].post = attempt
+
+    pre_items, post_items = _item_results(pre_attempts), _item_results(post_attempts)
+    pre_questions = list(pre_quiz.questions) if pre_quiz else []
+    post_questions = list(post_quiz.questions) if post_quiz else []
+    rows = []
+    for index in range(max(len(pre_questions), len(post_questions))):
+        pre_q = pre_questions[index] if index < len(pre_questions) else None
+        post_q = post_questions[index] if index < len(post_questions) else None
+        pre_res = pre_items.get(pre_q.id, {}) if pre_q else {}
+        post_res = post_items.get(post_q.id, {}) if post_q else {}
+        rows.append(QuestionResult(
+            number=index + 1, question=pre_q or post_q, post_question=post_q,
+            pre_correct=list(pre_res.values()), post_correct=list(post_res.values()),
+            pre_discrimination=statistics.item_discrimination(pre_res, pre_scores),
+            post_discrimination=statistics.item_discrimination(post_res, post_scores),
+        ))
+    return EventResults(
+        event=event, pre_quiz=pre_quiz, post_quiz=post_quiz, summary=summary,
+        participants=sorted(by_participant.values(), key=lambda r: (r.participant.name.lower(), r.participant.id)),
+        questions=rows,
+        pre_distribution=statistics.score_distribution(pre_scores.values()),
+        post_distribution=statistics.score_distribution(post_scores.values()),
+    )
+
+
+def attempt_review(attempt: QuizAttempt) -> list[tuple[Question, Answer | None, set[int]]]:
+    """The attempt's questions in order with the answer given and the ids of the options chosen."""
+    answers = {answer.question_id: answer for answer in attempt.answers}
+    quiz = db.session.get(Quiz, attempt.quiz_id)
+    return [
+        (q, answers.get(q.id), {o.id for o in answers[q.id].selected} if q.id in answers else set())
+        for q in quiz.questions
+    ]
+
+
+@dataclass
+class PaperRow:
+    """One row of the paper grid: a checked-in participant, or a walk-in to add (participant None)."""
+
+    key: str
+    participant: Participant | None
+    cells: dict[int, str]  # question id -> letters as written
+    walk_in: dict | None = None  # name, sex, age_band, target_group_id, session_id
+
+    @property
+    def is_blank(self) -> bool:
+        return not any((text or "").strip() for text in self.cells.values())
+
+
+def paper_problems(quiz: Quiz, rows: list[PaperRow]) -> tuple[dict[tuple[str, int], str], dict[str, str]]:
+    """Cell problems {(row key, question id): key} and row problems {row key: key}; both empty when valid."""
+    cell_problems, row_problems = {}, {}
+    for row in rows:
+        if row.is_blank:
+            if row.walk_in and row.walk_in.get("name", "").strip():
+                row_problems[row.key] = "walk_in_without_answers"
+            continue
+        for question in quiz.questions:
+            _chosen, problem = parse_letters(question, row.cells.get(question.id, ""))
+            if problem:
+                cell_problems[(row.key, question.id)] = problem
+        if row.walk_in is not None:
+            wanted = ("sex", "age_band", "target_group_id", "session_id")
+            if any(not row.walk_in.get(name) for name in wanted):
+                row_problems[row.key] = "walk_in_incomplete"
+    return cell_problems, row_problems
+
+
+def record_paper_sheets(event: Event, phase: Phase, quiz: Quiz, rows: list[PaperRow],
+                        recorded_by: User) -> int:
+    """Record the non-blank rows (validated with paper_problems first); returns the number of new attempts.
+
+    Participants who already have an attempt for this phase keep it.
+    """
+    created = 0
+    for row in rows:
+        if row.is_blank:
+            continue
+        participant = row.participant
+        if participant is None:
+            info = row.walk_in
+            participant = add_walk_in(
+                event, db.session.get(Session, int(info["session_id"])), info.get("name", ""), Sex(info["sex"]),
+                AgeBand(info["age_band"]), db.session.get(TargetGroup, int(info["target_group_id"])), recorded_by)
+        selections = {q.id: parse_letters(q, row.cells.get(q.id, ""))[0] or set() for q in quiz.questions}
+        _attempt, was_created = submit_attempt(participant, event, phase, selections, on_paper=True,
+                                               recorded_by=recorded_by)
+        created += was_created
+    return created

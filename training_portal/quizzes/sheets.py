@@ -1,0 +1,259 @@
+"""Spreadsheets of the quiz feature: the question template, reading it back, and results workbooks.
+
+Columns are read by header name, never by position (see docs/quizzes.md).
+Every function returns bytes or plain data; views only send them.
+"""
+
+import io
+from dataclasses import asdict, dataclass
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .models import QuestionKind
+from .services import MAX_OPTIONS, OPTION_LETTERS, OptionData, QuestionData, question_problems, true_false_options
+
+QUESTIONS_SHEET = "Questions"
+TYPE_HEADER = "Type"
+QUESTION_EN, QUESTION_KM = "Question (English)", "Question (Khmer)"
+CORRECT_HEADER = "Correct"
+EXPLANATION_EN, EXPLANATION_KM = "Explanation (English)", "Explanation (Khmer)"
+OPTION_HEADERS = [(f"Option {letter} (English)", f"Option {letter} (Khmer)") for letter in OPTION_LETTERS[:MAX_OPTIONS]]
+TEMPLATE_HEADERS = [TYPE_HEADER, QUESTION_EN, QUESTION_KM,
+                    *[header for pair in OPTION_HEADERS for header in pair],
+                    CORRECT_HEADER, EXPLANATION_EN, EXPLANATION_KM]
+REQUIRED_HEADERS = (TYPE_HEADER, QUESTION_EN, CORRECT_HEADER)
+TYPE_NAMES = {
+    "single": QuestionKind.SINGLE, "multiple": QuestionKind.MULTIPLE, "true_false": QuestionKind.TRUE_FALSE,
+    "true/false": QuestionKind.TRUE_FALSE, "true false": QuestionKind.TRUE_FALSE,
+}
+TRUE_WORDS = {"true", "t", "yes", "a", "ពិត"}
+FALSE_WORDS = {"false", "f", "no", "b", "មិនពិត"}
+MAX_QUESTION_ROWS = 200
+
+INSTRUCTIONS = [
+    ("How to fill in this template", ""),
+    ("", ""),
+    ("Sheet 'Questions': one row per question; leave no empty rows in between.", ""),
+    (TYPE_HEADER, "single, multiple or true_false"),
+    (QUESTION_EN, "required"),
+    (QUESTION_KM, "recommended: participants read Khmer first"),
+    ("Option A (English) ... Option F (English)", "2 to 6 options (not needed for true_false)"),
+    ("Option A (Khmer) ... Option F (Khmer)", "the same options in Khmer"),
+    (CORRECT_HEADER, "the letter(s) of the correct option(s), e.g. B, or A, C for multiple; TRUE or FALSE for true_false"),
+    (EXPLANATION_EN, "shown to participants after the post-test"),
+    (EXPLANATION_KM, "the same in Khmer"),
+    ("", ""),
+    ("Scoring", "A multiple-choice question is right only when exactly the correct options are ticked."),
+    ("Example", ""),
+    (TYPE_HEADER, "single"),
+    (QUESTION_EN, "Which number is the police hotline for child abuse?"),
+    ("Option A (English) / B / C", "1288 / 117 / 119"),
+    (CORRECT_HEADER, "A"),
+]
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A problem of the upload: its row number in the sheet (0 for the whole file) and a key."""
+
+    row: int
+    key: str
+    value: str = ""
+
+
+def write_rows(sheet, headers: list[str], rows: list[list]) -> None:
+    """Write a header row and data rows; text cells are always stored as text, never as formulas."""
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                # Neutralise formula injection: a name such as "=HYPERLINK(...)" stays text.
+                cell.data_type = "s"
+    for index, header in enumerate(headers, 1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(12, min(60, len(header) + 4))
+    sheet.freeze_panes = "A2"
+
+
+def workbook_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
+    """An xlsx file with one sheet per (title, headers, rows)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, headers, rows in sheets:
+        write_rows(workbook.create_sheet(title[:31]), headers, rows)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def question_template() -> bytes:
+    """The empty question template with its instructions."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = QUESTIONS_SHEET
+    write_rows(sheet, TEMPLATE_HEADERS, [])
+    for column in range(1, len(TEMPLATE_HEADERS) + 1):
+        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = 28
+    instructions = workbook.create_sheet("Instructions")
+    for left, right in INSTRUCTIONS:
+        instructions.append([left, right])
+    instructions["A1"].font = Font(bold=True, size=13)
+    instructions.column_dimensions["A"].width = 45
+    instructions.column_dimensions["B"].width = 90
+    for row in instructions.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _correct_letters(text: str) -> list[str]:
+    return [c for c in text.upper() if c.isalpha()]
+
+
+def parse_question_rows(headers: list[str], rows: list[tuple[int, dict]]) -> tuple[list[QuestionData], list[RowProblem]]:
+    """Questions from rows already keyed by header; problems name the row number."""
+    missing = [header for header in REQUIRED_HEADERS if header not in headers]
+    if missing:
+        return [], [RowProblem(0, "missing_header", header) for header in missing]
+    questions, problems = [], []
+    for number, values in rows:
+        kind = TYPE_NAMES.get(values.get(TYPE_HEADER, "").lower())
+        if kind is None:
+            problems.append(RowProblem(number, "unknown_type", values.get(TYPE_HEADER, "")))
+            continue
+        correct = values.get(CORRECT_HEADER, "")
+        if kind == QuestionKind.TRUE_FALSE:
+            word = correct.lower()
+            if word not in TRUE_WORDS | FALSE_WORDS:
+                problems.append(RowProblem(number, "true_false_answer", correct))
+                continue
+            options = true_false_options(word in TRUE_WORDS)
+        else:
+            letters = _correct_letters(correct)
+            options = []
+            for index, (en_header, km_header) in enumerate(OPTION_HEADERS):
+                text_en, text_km = values.get(en_header, ""), values.get(km_header, "")
+                if text_en or text_km:
+                    options.append(OptionData(text_en, text_km, OPTION_LETTERS[index] in letters))
+            unknown = [letter for letter in letters
+                       if letter not in OPTION_LETTERS[:MAX_OPTIONS]
+                       or not values.get(OPTION_HEADERS[OPTION_LETTERS.index(letter)][0], "")]
+            if unknown:
+                problems.append(RowProblem(number, "correct_letter_without_option", ", ".join(unknown)))
+                continue
+        data = QuestionData(kind=kind.value, text_en=values.get(QUESTION_EN, ""), text_km=values.get(QUESTION_KM, ""),
+                            explanation_en=values.get(EXPLANATION_EN, ""), explanation_km=values.get(EXPLANATION_KM, ""),
+                            options=options)
+        row_problems = question_problems(data)
+        problems.extend(RowProblem(number, key) for key in row_problems)
+        if not row_problems:
+            questions.append(data)
+    if not questions and not problems:
+        problems.append(RowProblem(0, "no_questions"))
+    return questions, problems
+
+
+def read_question_template(stream) -> tuple[list[QuestionData], list[RowProblem]]:
+    """Read an uploaded template: the questions, or the problems by row number (nothing is saved here)."""
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError, Exception):  # any unreadable file
+        return [], [RowProblem(0, "unreadable")]
+    sheet = workbook[QUESTIONS_SHEET] if QUESTIONS_SHEET in workbook.sheetnames else workbook.worksheets[0]
+    all_rows = sheet.iter_rows(values_only=True)
+    header_row = next(all_rows, None) or ()
+    headers = [_text(value) for value in header_row]
+    rows = []
+    for number, values in enumerate(all_rows, start=2):
+        if not any(_text(value) for value in values):
+            continue
+        if len(rows) >= MAX_QUESTION_ROWS:
+            workbook.close()
+            return [], [RowProblem(number, "too_many_rows", str(MAX_QUESTION_ROWS))]
+        rows.append((number, {header: _text(value) for header, value in zip(headers, values) if header}))
+    workbook.close()
+    return parse_question_rows(headers, rows)
+
+
+def questions_to_payload(questions: list[QuestionData]) -> list[dict]:
+    return [asdict(question) for question in questions]
+
+
+def questions_from_payload(payload: list) -> list[QuestionData]:
+    """Question data back from the confirmation form (validated again by the caller)."""
+    questions = []
+    for item in payload:
+        options = [OptionData(str(o.get("text_en", "")), str(o.get("text_km", "")), bool(o.get("is_correct")))
+                   for o in item.get("options", [])]
+        questions.append(QuestionData(
+            kind=str(item.get("kind", "")), text_en=str(item.get("text_en", "")), text_km=str(item.get("text_km", "")),
+            explanation_en=str(item.get("explanation_en", "")), explanation_km=str(item.get("explanation_km", "")),
+            options=options,
+        ))
+    return questions
+
+
+def results_workbook(results, labels: dict) -> bytes:
+    """The event's results: summary, one row per participant, one per question.
+
+    ``labels`` holds the translated sheet titles and headers chosen by the view.
+    """
+    summary = results.summary
+
+    def pct(value):
+        return round(value, 1) if value is not None else None
+
+    def ratio(value):
+        return round(value, 3) if value is not None else None
+
+    summary_rows = [
+        [labels["event"], results.event.title],
+        [labels["pre_quiz"], results.pre_quiz.title if results.pre_quiz else ""],
+        [labels["post_quiz"], results.post_quiz.title if results.post_quiz else ""],
+        [labels["pre_count"], summary.pre_count],
+        [labels["pre_mean"], pct(summary.pre_mean)],
+        [labels["post_count"], summary.post_count],
+        [labels["post_mean"], pct(summary.post_mean)],
+        [labels["paired_count"], summary.paired_count],
+        [labels["paired_pre_mean"], pct(summary.paired_pre_mean)],
+        [labels["paired_post_mean"], pct(summary.paired_post_mean)],
+        [labels["mean_gain"], pct(summary.mean_gain)],
+        [labels["group_normalised_gain"], ratio(summary.group_normalised_gain)],
+        [labels["mean_participant_normalised_gain"], ratio(summary.mean_participant_normalised_gain)],
+        [labels["share_improved"], pct(summary.share_improved * 100) if summary.share_improved is not None else None],
+        [labels["pre_only"], summary.pre_only_count],
+        [labels["post_only"], summary.post_only_count],
+    ]
+    participant_rows = [
+        [row.participant.name, labels["sex"].get(row.participant.sex, ""), row.participant.target_group.name,
+         pct(row.pre.score) if row.pre else None, pct(row.post.score) if row.post else None,
+         pct(row.gain), ratio(row.normalised_gain),
+         labels["yes"] if (row.pre and row.pre.on_paper) or (row.post and row.post.on_paper) else ""]
+        for row in results.participants
+    ]
+    question_rows = [
+        [q.number, q.question.text if q.question else "", pct(q.pre_share * 100) if q.pre_share is not None else None,
+         pct(q.post_share * 100) if q.post_share is not None else None,
+         pct(q.change * 100) if q.change is not None else None,
+         ratio(q.pre_share), ratio(q.pre_discrimination), ratio(q.post_share), ratio(q.post_discrimination)]
+        for q in results.questions
+    ]
+    return workbook_bytes([
+        (labels["summary_sheet"], [labels["figure"], labels["value"]], summary_rows),
+        (labels["participants_sheet"], labels["participant_headers"], participant_rows),
+        (labels["questions_sheet"], labels["question_headers"], question_rows),
+    ])
