@@ -103,3 +103,22 @@ class Headcount(db.Model):
 
     event: Mapped[Event] = relationship()
     target_group: Mapped[TargetGroup] = relationship()
+
+
+class Registration(db.Model):
+    """A participant registered in advance for an event (so that a card can be printed).
+
+    Registration is not attendance: metrics count attendance and headcounts only.
+    """
+
+    __tablename__ = "registrations"
+    __table_args__ = (sa.UniqueConstraint("event_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id"), index=True)
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    registered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    event: Mapped[Event] = relationship()
+    participant: Mapped[Participant] = relationship()

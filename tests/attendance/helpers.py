@@ -1,0 +1,54 @@
+"""Shared steps for the attendance tests."""
+
+import re
+
+from sqlalchemy import func, select
+
+from tests.factories import make_event, reference
+from training_portal.attendance.models import Attendance, Participant
+from training_portal.events.models import Province, TargetGroup
+from training_portal.extensions import db
+
+KEY_PATTERN = re.compile(r'name="key"[^>]*value="([^"]+)"')
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def open_event(creator, trainers=(), **kwargs):
+    """An event with check-in open on its first session."""
+    event = make_event(creator, trainers=trainers, **kwargs)
+    event.sessions[0].checkin_open = True
+    db.session.commit()
+    return event
+
+
+def group_id(code: str) -> int:
+    return reference(TargetGroup, code).id
+
+
+def form_values(page: str) -> tuple[str, str]:
+    """The CSRF token and the idempotency key of the first check-in form on a page."""
+    return CSRF_PATTERN.search(page).group(1), KEY_PATTERN.search(page).group(1)
+
+
+def self_checkin(client, code: str, **fields):
+    """Open /c/<code> and send the new-participant form like a phone would."""
+    if "key" in fields and "csrf_token" in fields:
+        csrf, key = fields["csrf_token"], fields["key"]
+    else:
+        csrf, key = form_values(client.get(f"/c/{code}").get_data(as_text=True))
+    data = {"csrf_token": csrf, "key": key, "kind": "new", "name": "Sokha", "sex": "female", "age_band": "25_34",
+            "target_group_id": str(group_id("taxi_driver")), "province_id": str(reference(Province, "phnom_penh").id),
+            "phone": "", "consent": "y"}
+    data.update(fields)
+    return client.post(f"/c/{code}", data=data)
+
+
+def attendance_count(session=None) -> int:
+    query = select(func.count()).select_from(Attendance)
+    if session is not None:
+        query = query.where(Attendance.session_id == session.id)
+    return db.session.scalar(query)
+
+
+def participant_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Participant))

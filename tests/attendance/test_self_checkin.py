@@ -1,0 +1,157 @@
+"""A participant checks in on their own phone at /c/<code>."""
+
+from sqlalchemy import select
+
+from tests.attendance.helpers import attendance_count, form_values, open_event, participant_count, self_checkin
+from training_portal.attendance.models import Attendance, CheckInMethod, Participant
+from training_portal.extensions import db
+
+
+def test_new_participant_checks_in_and_gets_a_card_and_a_cookie(client, trainer):
+    event = open_event(trainer)
+    session = event.sessions[0]
+    response = self_checkin(client, session.checkin_code, phone="+855 12 345 678")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "You are checked in, Sokha" in page or "Sokha" in page
+    participant = db.session.scalar(select(Participant))
+    assert participant.phone == "012345678"
+    assert participant.province.code == "phnom_penh"
+    attendance = db.session.scalar(select(Attendance))
+    assert (attendance.session_id, attendance.method) == (session.id, CheckInMethod.SELF)
+    assert attendance.recorded_by_id is None
+    assert f"/p/{participant.card_code}" in page  # the personal card
+    assert participant.card_code in response.headers["Set-Cookie"]
+
+
+def test_reopening_the_page_says_already_checked_in_and_records_nothing(client, trainer):
+    session = open_event(trainer).sessions[0]
+    self_checkin(client, session.checkin_code)
+    page = client.get(f"/c/{session.checkin_code}").get_data(as_text=True)
+    assert "already checked in" in page
+    assert attendance_count() == 1
+
+
+def test_a_repeated_submission_gets_the_same_answer_and_one_row(client, trainer):
+    session = open_event(trainer).sessions[0]
+    page = client.get(f"/c/{session.checkin_code}").get_data(as_text=True)
+    csrf, key = form_values(page)
+    first = self_checkin(client, session.checkin_code, key=key, csrf_token=csrf)
+    again = self_checkin(client, session.checkin_code, key=key, csrf_token=csrf)
+    assert first.status_code == again.status_code == 200
+    assert "You are checked in" in again.get_data(as_text=True)
+    assert attendance_count() == 1 and participant_count() == 1
+
+
+def test_returning_participant_checks_in_with_one_tap_at_the_next_session(client, trainer):
+    event = open_event(trainer, days=[__import__("datetime").date(2015, 3, 10), __import__("datetime").date(2015, 3, 11)])
+    first, second = event.sessions
+    self_checkin(client, first.checkin_code)
+    second.checkin_open = True
+    db.session.commit()
+    page = client.get(f"/c/{second.checkin_code}").get_data(as_text=True)
+    assert "Check in as Sokha" in page
+    csrf, key = form_values(page)
+    response = client.post(f"/c/{second.checkin_code}", data={"csrf_token": csrf, "key": key, "kind": "returning"})
+    assert "You are checked in, Sokha" in response.get_data(as_text=True)
+    assert participant_count() == 1
+    assert attendance_count(second) == 1
+
+
+def test_returning_participant_on_another_phone_checks_in_with_their_phone_number(app, client, trainer):
+    session = open_event(trainer).sessions[0]
+    self_checkin(client, session.checkin_code, phone="012 345 678")
+    other_phone = app.test_client()
+    page = other_phone.get(f"/c/{session.checkin_code}").get_data(as_text=True)
+    csrf, key = form_values(page)
+    response = other_phone.post(f"/c/{session.checkin_code}",
+                                data={"csrf_token": csrf, "key": key, "kind": "phone", "phone": "+85512345678"})
+    assert "already checked in" in response.get_data(as_text=True)
+    assert participant_count() == 1 and attendance_count() == 1
+
+
+def test_unknown_phone_number_is_told_to_fill_in_the_form(client, trainer):
+    session = open_event(trainer).sessions[0]
+    page = client.get(f"/c/{session.checkin_code}").get_data(as_text=True)
+    csrf, key = form_values(page)
+    response = client.post(f"/c/{session.checkin_code}", data={"csrf_token": csrf, "key": key, "kind": "phone",
+                                                               "phone": "099 999 999"})
+    assert response.status_code == 400
+    assert "No participant has this phone number yet" in response.get_data(as_text=True)
+    assert attendance_count() == 0
+
+
+def test_consent_and_the_required_fields_are_asked_for(client, trainer):
+    session = open_event(trainer).sessions[0]
+    response = self_checkin(client, session.checkin_code, consent="", sex="", age_band="")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Please agree to the statement" in page
+    assert page.count("Choose one.") >= 2
+    assert attendance_count() == 0 and participant_count() == 0
+
+
+def test_an_anonymous_participant_needs_only_sex_age_band_and_target_group(client, trainer):
+    session = open_event(trainer).sessions[0]
+    response = self_checkin(client, session.checkin_code, name="", phone="")
+    assert "You are checked in." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Participant)).name == ""
+
+
+def test_closed_rotated_and_unknown_codes_say_so_and_record_nothing(client, trainer):
+    session = open_event(trainer).sessions[0]
+    code = session.checkin_code
+    page = client.get(f"/c/{code}").get_data(as_text=True)
+    csrf, key = form_values(page)
+
+    session.checkin_open = False
+    db.session.commit()
+    closed = self_checkin(client, code, csrf_token=csrf, key=key)
+    assert closed.status_code == 403 and "Check-in is closed" in closed.get_data(as_text=True)
+
+    session.checkin_open = True
+    session.checkin_code = "XYZ777"
+    db.session.commit()
+    rotated = client.post(f"/c/{code}", data={"csrf_token": csrf, "key": key, "kind": "new", "sex": "male"})
+    assert rotated.status_code == 404 and "not valid" in rotated.get_data(as_text=True)
+
+    unknown = client.get("/c/QQQQQQ")
+    assert unknown.status_code == 404 and "This check-in code is not valid" in unknown.get_data(as_text=True)
+    assert attendance_count() == 0 and participant_count() == 0
+
+
+def test_cancelled_event_cannot_be_checked_in(client, trainer):
+    event = open_event(trainer)
+    event.status = event.status.CANCELLED
+    db.session.commit()
+    assert client.get(f"/c/{event.sessions[0].checkin_code}").status_code == 403
+
+
+def test_a_get_never_records_anything(client, trainer):
+    session = open_event(trainer).sessions[0]
+    for url in (f"/c/{session.checkin_code}", f"/c/{session.checkin_code.lower()}", "/c", f"/c?code={session.checkin_code}"):
+        client.get(url)
+    assert attendance_count() == 0 and participant_count() == 0
+
+
+def test_typed_code_leads_to_the_check_in_page(client, trainer):
+    session = open_event(trainer).sessions[0]
+    response = client.get(f"/c?code={session.checkin_code.lower()}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/c/{session.checkin_code}")
+
+
+def test_the_page_speaks_the_event_language(client, trainer):
+    session = open_event(trainer, language="en").sessions[0]
+    assert "Check in" in client.get(f"/c/{session.checkin_code}").get_data(as_text=True)
+
+
+def test_personal_card_page_shows_the_qr_with_only_the_card_url(client, trainer):
+    session = open_event(trainer).sessions[0]
+    self_checkin(client, session.checkin_code)
+    participant = db.session.scalar(select(Participant))
+    page = client.get(f"/p/{participant.card_code}")
+    assert page.status_code == 200 and "<svg" in page.get_data(as_text=True)
+    assert client.get("/p/not-a-real-card-code-000").status_code == 404
+    svg = client.get(f"/p/{participant.card_code}/qr.svg")
+    assert svg.mimetype == "image/svg+xml"

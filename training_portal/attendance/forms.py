@@ -1,0 +1,219 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ..forms import Form
+from . import services
+from .models import AgeBand, CheckInMethod, Sex
+
+SEX_LABELS = {
+    Sex.FEMALE: _l("Female"),
+    Sex.MALE: _l("Male"),
+    Sex.OTHER: _l("Other or not stated"),
+}
+AGE_BAND_LABELS = {
+    AgeBand.UNDER_15: _l("Under 15"),
+    AgeBand.AGE_15_17: _l("15–17"),
+    AgeBand.AGE_18_24: _l("18–24"),
+    AgeBand.AGE_25_34: _l("25–34"),
+    AgeBand.AGE_35_49: _l("35–49"),
+    AgeBand.AGE_50_PLUS: _l("50 or older"),
+}
+METHOD_LABELS = {
+    CheckInMethod.SELF: _l("Self check-in"),
+    CheckInMethod.SCAN: _l("Card scan"),
+    CheckInMethod.WALK_IN: _l("Walk-in entry"),
+    CheckInMethod.IMPORT: _l("Paper sheet"),
+}
+RESULT_MESSAGES = {
+    services.CHECKED_IN: _l("Checked in"),
+    services.ALREADY_CHECKED_IN: _l("Already checked in"),
+    services.NOT_VALID: _l("Not valid for this session"),
+}
+
+
+def valid_phone(_form, field):
+    try:
+        field.data = services.normalise_phone(field.data)
+    except services.PhoneError:
+        raise ValidationError(_l("This is not a phone number.")) from None
+
+
+def valid_client_key(_form, field):
+    if not services.is_valid_client_key(field.data):
+        raise ValidationError(_l("Reload the page and try again."))
+
+
+class CheckInKeyForm(Form):
+    """Every check-in form carries the idempotency key the page was rendered with."""
+
+    key = HiddenField(validators=[valid_client_key])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.key.data:
+            self.key.data = services.new_client_key()
+
+
+def is_fresh(form, kwargs) -> bool:
+    """True when the form shows defaults rather than what was sent."""
+    return not form.is_submitted() or ("formdata" in kwargs and kwargs["formdata"] is None)
+
+
+class ParticipantFieldsMixin:
+    fresh = True
+
+    def set_choices(self, event) -> None:
+        self.sex.choices = [(sex.value, label) for sex, label in SEX_LABELS.items()]
+        self.age_band.choices = [("", _l("Choose…"))] + [(band.value, label) for band, label in AGE_BAND_LABELS.items()]
+        groups = services.target_group_choices(event)
+        self.target_group_id.choices = [(group.id, group.name) for group in groups]
+        if len(groups) > 1 and self.target_group_id.data is None and self.fresh:
+            self.target_group_id.choices.insert(0, ("", _l("Choose…")))
+        if hasattr(self, "province_id"):
+            self.province_id.choices = [(province.id, province.name) for province in services.provinces()]
+
+    def participant_fields(self) -> services.ParticipantFields:
+        return services.ParticipantFields(
+            name=self.name.data or "",
+            sex=self.sex.data,
+            age_band=self.age_band.data,
+            target_group_id=self.target_group_id.data,
+            phone=self.phone.data,
+            organisation=self.organisation.data or "" if hasattr(self, "organisation") else "",
+            province_id=self.province_id.data if hasattr(self, "province_id") else None,
+        )
+
+
+def group_id(value):
+    return int(value) if value not in (None, "") else None
+
+
+class SelfCheckInForm(ParticipantFieldsMixin, CheckInKeyForm):
+    name = StringField(_l("Your name"), validators=[Optional(), Length(max=120)])
+    sex = RadioField(_l("Sex"), validators=[InputRequired(_l("Choose one."))])
+    age_band = SelectField(_l("Age"), validators=[InputRequired(_l("Choose one.")), DataRequired(_l("Choose one."))])
+    target_group_id = SelectField(_l("You are"), coerce=group_id, validators=[InputRequired(_l("Choose one."))])
+    province_id = SelectField(_l("Province where you live"), coerce=int, validators=[InputRequired()])
+    phone = StringField(_l("Phone (optional)"), validators=[Optional(), valid_phone])
+    consent = BooleanField(
+        _l("I agree that the organisers record my attendance and these answers for their program reports."),
+        validators=[DataRequired(_l("Please agree to the statement to check in."))],
+    )
+    submit = SubmitField(_l("Check in"))
+
+    def __init__(self, event, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fresh = is_fresh(self, kwargs)
+        self.set_choices(event)
+        if self.fresh:
+            self.province_id.data = event.province_id
+
+
+class OneTapForm(CheckInKeyForm):
+    submit = SubmitField(_l("Check in"))
+
+
+class PhoneCheckInForm(CheckInKeyForm):
+    phone = StringField(_l("Your phone number"), validators=[DataRequired(), valid_phone])
+    submit = SubmitField(_l("Check in with my phone number"))
+
+
+class CodeForm(Form):
+    class Meta:
+        csrf = False
+
+    code = StringField(_l("Check-in code"), validators=[DataRequired(), Length(max=10)])
+    submit = SubmitField(_l("Continue"))
+
+
+class ScanForm(CheckInKeyForm):
+    card = StringField(_l("Card code (USB scanner or typed)"), validators=[DataRequired(), Length(max=300)])
+
+
+class WalkInForm(ParticipantFieldsMixin, CheckInKeyForm):
+    """Five fields for someone without a phone; the province is the event's."""
+
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    sex = RadioField(_l("Sex"), validators=[InputRequired(_l("Choose one."))])
+    age_band = SelectField(_l("Age band"), validators=[InputRequired(_l("Choose one.")), DataRequired(_l("Choose one."))])
+    target_group_id = SelectField(_l("Target group"), coerce=group_id, validators=[InputRequired(_l("Choose one."))])
+    phone = StringField(_l("Phone (optional)"), validators=[Optional(), valid_phone])
+    submit = SubmitField(_l("Add and check in"))
+
+    def __init__(self, event, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event_province_id = event.province_id
+        self.fresh = is_fresh(self, kwargs)
+        self.set_choices(event)
+        if self.fresh and self.target_group_id.data is None:
+            self.target_group_id.data = services.default_target_group_id(event)
+
+    def participant_fields(self):
+        fields = super().participant_fields()
+        fields.province_id = self.event_province_id
+        return fields
+
+
+class ReturningWalkInForm(CheckInKeyForm):
+    participant_id = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Check in"))
+
+
+class SearchForm(Form):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Find a returning participant (name or phone)"), validators=[Optional(), Length(max=120)])
+
+
+class RegisterForm(ParticipantFieldsMixin, Form):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    sex = RadioField(_l("Sex"), validators=[InputRequired(_l("Choose one."))])
+    age_band = SelectField(_l("Age band"), validators=[InputRequired(_l("Choose one.")), DataRequired(_l("Choose one."))])
+    target_group_id = SelectField(_l("Target group"), coerce=group_id, validators=[InputRequired(_l("Choose one."))])
+    phone = StringField(_l("Phone (optional)"), validators=[Optional(), valid_phone])
+    organisation = StringField(_l("Organisation (optional)"), validators=[Optional(), Length(max=120)])
+    province_id = SelectField(_l("Province"), coerce=int, validators=[InputRequired()])
+    submit = SubmitField(_l("Register"))
+
+    def __init__(self, event, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fresh = is_fresh(self, kwargs)
+        self.set_choices(event)
+        if self.fresh:
+            self.province_id.data = event.province_id
+            if self.target_group_id.data is None:
+                self.target_group_id.data = services.default_target_group_id(event)
+
+
+class SheetUploadForm(Form):
+    sheet = FileField(_l("Filled-in sheet (.xlsx)"), validators=[FileRequired(_l("Choose the file to upload."))])
+    submit = SubmitField(_l("Check the sheet"))
+
+
+class SheetConfirmForm(Form):
+    payload = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Confirm and record"))
+
+
+def headcount_form(event, current: dict):
+    """A form with one number per target group and sex, filled with the current tallies."""
+
+    class HeadcountForm(Form):
+        submit = SubmitField(_l("Save headcounts"))
+
+    groups = services.target_group_choices(event)
+    for group in groups:
+        for sex in Sex:
+            setattr(HeadcountForm, f"count_{group.id}_{sex.value}", IntegerField(
+                SEX_LABELS[sex], default=current.get((group.id, sex.value), 0),
+                validators=[InputRequired(), NumberRange(min=0, max=100_000)],
+            ))
+    form = HeadcountForm()
+    form.rows = [(group, [form[f"count_{group.id}_{sex.value}"] for sex in Sex]) for group in groups]
+    form.tallies = lambda: {
+        (group.id, sex.value): form[f"count_{group.id}_{sex.value}"].data for group in groups for sex in Sex
+    }
+    return form

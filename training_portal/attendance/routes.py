@@ -1,0 +1,509 @@
+import secrets
+
+from flask import (
+    Response, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for,
+)
+from flask import session as browser_session
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.forms import ConfirmForm
+from ..auth.services import log_action, staff_required
+from ..events.models import Event
+from ..events.routes import event_for_change, session_for_change
+from ..extensions import db, limiter
+from ..timeutil import utcnow
+from . import bp, services, sheets
+from .device import PARTICIPANT_COOKIE, remember_participant, remembered_participant
+from .forms import (
+    AGE_BAND_LABELS, METHOD_LABELS, RESULT_MESSAGES, SEX_LABELS, CodeForm, OneTapForm, PhoneCheckInForm,
+    RegisterForm, ReturningWalkInForm, ScanForm, SearchForm, SelfCheckInForm, SheetConfirmForm, SheetUploadForm,
+    WalkInForm, headcount_form,
+)
+from .models import Attendance, CheckInMethod, Participant
+from .qr import POSTER_WORDS, inline_svg, qr_png, qr_svg
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.app_context_processor
+def attendance_template_helpers():
+    return {"sex_labels": SEX_LABELS, "age_band_labels": AGE_BAND_LABELS, "method_labels": METHOD_LABELS,
+            "checkin_qr": inline_svg, "checked_in_count": services.checked_in_count,
+            "event_participant_count": services.event_participant_count, "headcount_total": services.headcount_total}
+
+
+# Rate limits: keyed by the check-in code and the device, never by IP address
+# (everyone at a venue shares one Wi-Fi address).
+
+
+def device_id() -> str:
+    return request.cookies.get(PARTICIPANT_COOKIE) or browser_session.get("device") or ""
+
+
+def code_key() -> str:
+    return "code:" + (request.view_args or {}).get("code", "").upper()
+
+
+def code_and_device_key() -> str:
+    return f"{code_key()}|device:{device_id()}"
+
+
+def checkin_limit(name: str, default: str):
+    return lambda: current_app.config.get(name, default)
+
+
+def no_device() -> bool:
+    return not device_id()
+
+
+participant_limits = [
+    limiter.limit(checkin_limit("CHECKIN_DEVICE_RATE_LIMIT", "30 per minute"), key_func=code_and_device_key,
+                  exempt_when=no_device),
+    limiter.limit(checkin_limit("CHECKIN_CODE_RATE_LIMIT", "1200 per minute"), key_func=code_key, methods=["POST"]),
+]
+
+
+def rate_limited(view):
+    for limit in participant_limits:
+        view = limit(view)
+    return view
+
+
+# Participants' pages
+
+
+@bp.get("/c")
+def checkin_code():
+    form = CodeForm(request.args)
+    if request.args and form.validate():
+        return redirect(url_for("attendance.self_checkin", code=form.code.data.strip().upper()))
+    return render_template("attendance/code.html", form=form)
+
+
+@bp.route("/c/<code>", methods=["GET", "POST"])
+@rate_limited
+def self_checkin(code: str):
+    session = services.session_by_code(code)
+    if session is None or not session.is_open:
+        return render_template("attendance/checkin_unavailable.html", session=session), 404 if session is None else 403
+    g.page_language = session.event.language.value
+    browser_session.setdefault("device", secrets.token_urlsafe(12))
+    participant = remembered_participant()
+    if request.args.get("new"):
+        participant = None
+    kind = request.form.get("kind", "new")
+    forms = {
+        "new": SelfCheckInForm(session.event, formdata=request.form if kind == "new" else None),
+        "phone": PhoneCheckInForm(formdata=request.form if kind == "phone" else None),
+        "returning": OneTapForm(formdata=request.form if kind == "returning" else None),
+    }
+    if request.method == "POST" and forms[kind].validate():
+        result = self_checkin_result(session, kind, forms[kind], participant)
+        if result is not None:
+            return checkin_answer(session, result)
+    elif request.method == "GET" and participant is not None and services.attendance_of(participant, session):
+        return checkin_answer(session, services.CheckInResult(services.ALREADY_CHECKED_IN, participant))
+    status = 400 if request.method == "POST" else 200
+    return render_template("attendance/checkin.html", session=session, event=session.event, forms=forms,
+                           participant=participant), status
+
+
+def self_checkin_result(session, kind, form, participant):
+    """Check in from one of the three forms; None when the phone number is unknown."""
+    if kind == "returning":
+        if participant is None:
+            return None
+    elif kind == "phone":
+        participant = services.participant_by_phone(form.phone.data)
+        if participant is None:
+            form.phone.errors.append(_("No participant has this phone number yet. Fill in the form instead."))
+            return None
+    else:
+        participant = form.participant_fields().new_participant()
+    result = services.check_in(session, participant, CheckInMethod.SELF, form.key.data)
+    db.session.commit()
+    return result
+
+
+def checkin_answer(session, result):
+    if not result.participant or result.status == services.NOT_VALID:
+        return render_template("attendance/checkin_unavailable.html", session=session), 409
+    response = current_app.make_response(render_template(
+        "attendance/checkin_done.html", session=session, event=session.event, participant=result.participant,
+        result=result, card_url=card_url(result.participant)))
+    return remember_participant(response, result.participant)
+
+
+def card_url(participant: Participant) -> str:
+    return url_for("attendance.participant_card", card_code=participant.card_code, _external=True)
+
+
+@bp.get("/p/<card_code>")
+def participant_card(card_code: str):
+    participant = services.participant_by_card(card_code) or abort(404)
+    return render_template("attendance/card.html", participant=participant, card_url=card_url(participant))
+
+
+@bp.get("/p/<card_code>/qr.svg")
+def participant_card_qr(card_code: str):
+    participant = services.participant_by_card(card_code) or abort(404)
+    return Response(qr_svg(card_url(participant)), mimetype="image/svg+xml")
+
+
+# Projector, poster and the session's check-in state
+
+
+def checkin_url(session) -> str:
+    return url_for("attendance.self_checkin", code=session.checkin_code, _external=True)
+
+
+def session_action(session_id: int, action: str, message: str):
+    """Open, close or rotate a session's check-in (a confirmed POST)."""
+    session = session_for_change(session_id)
+    if ConfirmForm().validate_on_submit():
+        details = {"old_code": session.checkin_code} if action == "rotate" else {}
+        {"open": services.open_checkin, "close": services.close_checkin, "rotate": services.rotate_code}[action](session)
+        log_action(current_user, f"checkin.{action}", session, **details)
+        db.session.commit()
+        flash(message, "success")
+    return redirect(local_next() or url_for("events.event_detail", event_id=session.event_id))
+
+
+def local_next() -> str | None:
+    """The form's ``next`` when it is a path on this site."""
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else None
+
+
+@bp.post("/sessions/<int:session_id>/checkin/open")
+@staff_required
+def checkin_open(session_id: int):
+    return session_action(session_id, "open", _("Check-in is open."))
+
+
+@bp.post("/sessions/<int:session_id>/checkin/close")
+@staff_required
+def checkin_close(session_id: int):
+    return session_action(session_id, "close", _("Check-in is closed."))
+
+
+@bp.post("/sessions/<int:session_id>/checkin/rotate")
+@staff_required
+def checkin_rotate(session_id: int):
+    return session_action(session_id, "rotate", _("The check-in code was changed: the old code no longer works."))
+
+
+@bp.get("/sessions/<int:session_id>/projector")
+@staff_required
+def projector(session_id: int):
+    session = session_for_change(session_id)
+    return render_template("attendance/projector.html", session=session, event=session.event,
+                           url=checkin_url(session), confirm=ConfirmForm())
+
+
+@bp.get("/sessions/<int:session_id>/poster")
+@staff_required
+def poster(session_id: int):
+    session = session_for_change(session_id)
+    return render_template("attendance/poster.html", session=session, event=session.event, url=checkin_url(session),
+                           short_url=url_for("attendance.checkin_code", _external=True), words=POSTER_WORDS)
+
+
+@bp.get("/sessions/<int:session_id>/count.json")
+@staff_required
+def checkin_count(session_id: int):
+    session = session_for_change(session_id)
+    return jsonify(count=services.checked_in_count(session), open=session.is_open, code=session.checkin_code)
+
+
+@bp.get("/sessions/<int:session_id>/qr.<fmt>")
+@staff_required
+def session_qr(session_id: int, fmt: str):
+    session = session_for_change(session_id)
+    if fmt == "svg":
+        return Response(qr_svg(checkin_url(session)), mimetype="image/svg+xml")
+    if fmt == "png":
+        return Response(qr_png(checkin_url(session), box_size=20), mimetype="image/png", headers={
+            "Content-Disposition": f"attachment; filename=checkin-{session.checkin_code}.png"})
+    abort(404)
+
+
+# Staff scanner
+
+
+@bp.get("/sessions/<int:session_id>/scanner")
+@staff_required
+def scanner(session_id: int):
+    session = session_for_change(session_id)
+    return render_template("attendance/scanner.html", session=session, event=session.event, form=ScanForm(),
+                           result=None)
+
+
+@bp.post("/sessions/<int:session_id>/scan")
+@staff_required
+def scan(session_id: int):
+    session = session_for_change(session_id)
+    form = ScanForm()
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if not form.validate_on_submit():
+        if wants_json:
+            return jsonify(status="error", message=_("Reload the page and try again.")), 400
+        return render_template("attendance/scanner.html", session=session, event=session.event, form=form, result=None), 400
+    result = services.staff_check_in_card(session, form.card.data, form.key.data, current_user)
+    db.session.commit()
+    answer = {"status": result.status, "message": str(RESULT_MESSAGES[result.status]),
+              "name": result.participant.name if result.participant else "",
+              "count": services.checked_in_count(session)}
+    if wants_json:
+        return jsonify(answer)
+    return render_template("attendance/scanner.html", session=session, event=session.event, form=ScanForm(formdata=None),
+                           result=answer)
+
+
+# Roster and walk-ins
+
+
+@bp.get("/sessions/<int:session_id>/roster")
+@staff_required
+def roster(session_id: int):
+    session = session_for_change(session_id)
+    return render_roster(session, WalkInForm(session.event, formdata=None))
+
+
+def render_roster(session, walk_in_form, status=200):
+    search = SearchForm(request.args)
+    found = services.search_participants(search.q.data) if search.validate() else []
+    checked_in = {attendance.participant_id for attendance in services.roster(session)}
+    return render_template(
+        "attendance/roster.html", session=session, event=session.event, attendances=services.roster(session),
+        search=search, found=found, checked_in=checked_in, walk_in=walk_in_form, confirm=ConfirmForm(),
+        returning_form=ReturningWalkInForm,
+    ), status
+
+
+@bp.post("/sessions/<int:session_id>/walk-in")
+@staff_required
+def walk_in(session_id: int):
+    session = session_for_change(session_id)
+    form = WalkInForm(session.event)
+    if not form.validate_on_submit():
+        return render_roster(session, form, 400)
+    result = services.check_in(session, form.participant_fields().new_participant(), CheckInMethod.WALK_IN,
+                               form.key.data, recorded_by=current_user)
+    db.session.commit()
+    flash_result(result)
+    return redirect(url_for("attendance.roster", session_id=session.id))
+
+
+@bp.post("/sessions/<int:session_id>/walk-in/returning")
+@staff_required
+def walk_in_returning(session_id: int):
+    session = session_for_change(session_id)
+    form = ReturningWalkInForm()
+    participant = db.session.get(Participant, int(form.participant_id.data or 0)) if (form.participant_id.data or "").isdigit() else None
+    if form.validate_on_submit() and participant is not None and participant.anonymised_at is None:
+        result = services.check_in(session, participant, CheckInMethod.WALK_IN, form.key.data, recorded_by=current_user)
+        db.session.commit()
+        flash_result(result)
+    else:
+        flash(_("Reload the page and try again."), "error")
+    return redirect(url_for("attendance.roster", session_id=session.id))
+
+
+def flash_result(result):
+    name = result.participant.name if result.participant and result.participant.name else _("Participant")
+    if result.status == services.CHECKED_IN:
+        flash(_("%(name)s is checked in.", name=name), "success")
+    elif result.status == services.ALREADY_CHECKED_IN:
+        flash(_("%(name)s was already checked in.", name=name), "info")
+    else:
+        flash(_("Not valid for this session."), "error")
+
+
+@bp.post("/attendance/<int:attendance_id>/remove")
+@staff_required
+def attendance_remove(attendance_id: int):
+    attendance = db.get_or_404(Attendance, attendance_id)
+    session = session_for_change(attendance.session_id)
+    if ConfirmForm().validate_on_submit():
+        removed = services.remove_attendance(attendance)
+        log_action(current_user, "attendance.remove", None, attendance_id=attendance_id, **removed)
+        db.session.commit()
+        flash(_("The check-in was removed."), "success")
+    return redirect(url_for("attendance.roster", session_id=session.id))
+
+
+# Paper sheets
+
+
+def sheet_context(event: Event, session=None) -> sheets.SheetContext:
+    def entries(items):
+        return [(item.id, item.name_en, item.name_km, item.code) for item in items]
+
+    from ..events.services import active_entries
+    from ..events.models import TargetGroup
+    from ..templating import local_datetime
+
+    return sheets.SheetContext(
+        session_id=session.id if session else None, title=event.title,
+        when=local_datetime(session.starts_at, "short") if session else "", code=session.checkin_code if session else "",
+        target_groups=entries(services.target_group_choices(event)),
+        all_target_groups=entries(active_entries(TargetGroup, [g.id for g in event.target_groups])),
+        provinces=entries(services.provinces()), default_province_id=event.province_id,
+    )
+
+
+def xlsx_response(data: bytes, filename: str) -> Response:
+    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.get("/sessions/<int:session_id>/sheet.xlsx")
+@staff_required
+def sheet_template(session_id: int):
+    session = session_for_change(session_id)
+    data = sheets.template_xlsx(sheet_context(session.event, session))
+    return xlsx_response(data, f"sign-in-sheet-{session.starts_at:%Y-%m-%d}-{session.id}.xlsx")
+
+
+@bp.route("/sessions/<int:session_id>/sheet", methods=["GET", "POST"])
+@staff_required
+def sheet_upload(session_id: int):
+    session = session_for_change(session_id)
+    return upload_page(session.event, session, f"session:{session.id}")
+
+
+@bp.post("/sessions/<int:session_id>/sheet/confirm")
+@staff_required
+def sheet_confirm(session_id: int):
+    session = session_for_change(session_id)
+    rows = confirmed_rows(f"session:{session.id}")
+    if rows is None:
+        return redirect(url_for("attendance.sheet_upload", session_id=session.id))
+    outcome = services.import_sheet_rows(session, rows, current_user)
+    log_action(current_user, "attendance.import", session, recorded=outcome.recorded, already=outcome.already)
+    db.session.commit()
+    flash(_("%(recorded)s participants recorded; %(already)s were already recorded.",
+            recorded=outcome.recorded, already=outcome.already), "success")
+    return redirect(url_for("attendance.roster", session_id=session.id))
+
+
+def upload_page(event, session, scope):
+    form = SheetUploadForm()
+    parsed = None
+    if form.validate_on_submit():
+        parsed = sheets.parse_sheet(form.sheet.data.read(sheets.MAX_SHEET_BYTES + 1), sheet_context(event, session))
+        if parsed.error:
+            form.sheet.errors.append(sheets.FILE_PROBLEMS[parsed.error])
+            parsed = None
+    confirm = None
+    if parsed is not None and parsed.rows:
+        confirm = SheetConfirmForm(formdata=None)
+        confirm.payload.data = services.sign_rows(scope, parsed.payload(), current_app.secret_key)
+    status = 400 if request.method == "POST" and parsed is None else 200
+    return render_template("attendance/sheet_upload.html", event=event, session=session, form=form, parsed=parsed,
+                           confirm=confirm, problems=sheets.PROBLEMS, groups=group_names(event)), status
+
+
+def group_names(event):
+    from ..events.models import TargetGroup
+
+    return {group.id: group.name for group in db.session.scalars(db.select(TargetGroup))}
+
+
+def confirmed_rows(scope: str):
+    form = SheetConfirmForm()
+    payload = services.unsign_rows(scope, form.payload.data or "", current_app.secret_key) if form.validate_on_submit() else None
+    if payload is None:
+        flash(_("The preview has expired or was changed. Upload the sheet again."), "error")
+        return None
+    return sheets.rows_from_payload(payload)
+
+
+# Pre-registration, cards and headcounts
+
+
+@bp.route("/events/<int:event_id>/participants", methods=["GET", "POST"])
+@staff_required
+def participants(event_id: int):
+    event = event_for_change(event_id)
+    form = RegisterForm(event)
+    if form.validate_on_submit():
+        fields = form.participant_fields()
+        participant = services.participant_by_phone(fields.phone) or fields.new_participant()
+        services.register(event, participant, current_user)
+        log_action(current_user, "participant.register", participant, event_id=event.id)
+        db.session.commit()
+        flash(_("%(name)s is registered.", name=participant.name), "success")
+        return redirect(url_for("attendance.participants", event_id=event.id))
+    return render_template("attendance/participants.html", event=event, form=form,
+                           registered=services.registered_participants(event)), 400 if form.is_submitted() else 200
+
+
+@bp.get("/events/<int:event_id>/participants/sheet.xlsx")
+@staff_required
+def registration_template(event_id: int):
+    event = event_for_change(event_id)
+    return xlsx_response(sheets.template_xlsx(sheet_context(event)), f"registration-sheet-{event.id}.xlsx")
+
+
+@bp.route("/events/<int:event_id>/participants/sheet", methods=["GET", "POST"])
+@staff_required
+def registration_upload(event_id: int):
+    event = event_for_change(event_id)
+    return upload_page(event, None, f"event:{event.id}")
+
+
+@bp.post("/events/<int:event_id>/participants/sheet/confirm")
+@staff_required
+def registration_confirm(event_id: int):
+    event = event_for_change(event_id)
+    rows = confirmed_rows(f"event:{event.id}")
+    if rows is None:
+        return redirect(url_for("attendance.registration_upload", event_id=event.id))
+    outcome = services.register_sheet_rows(event, rows, current_user)
+    log_action(current_user, "participant.register_sheet", event, registered=outcome.registered, already=outcome.already)
+    db.session.commit()
+    flash(_("%(registered)s participants registered; %(already)s were already registered.",
+            registered=outcome.registered, already=outcome.already), "success")
+    return redirect(url_for("attendance.participants", event_id=event.id))
+
+
+@bp.get("/events/<int:event_id>/cards")
+@staff_required
+def cards(event_id: int):
+    event = event_for_change(event_id)
+    people = {p.id: p for p in services.registered_participants(event) + services.event_attendees(event)}
+    return render_template("attendance/cards.html", event=event,
+                           cards=[(p, card_url(p)) for p in sorted(people.values(), key=lambda p: (p.name, p.id))])
+
+
+@bp.route("/events/<int:event_id>/headcounts", methods=["GET", "POST"])
+@staff_required
+def headcounts(event_id: int):
+    event = event_for_change(event_id)
+    form = headcount_form(event, services.headcounts(event))
+    if form.validate_on_submit():
+        changes = services.set_headcounts(event, form.tallies(), current_user)
+        if changes:
+            log_action(current_user, "headcount.update", event, changes=changes)
+        db.session.commit()
+        flash(_("Headcounts saved."), "success")
+        return redirect(url_for("events.event_detail", event_id=event.id))
+    return render_template("attendance/headcounts.html", event=event, form=form), 400 if form.is_submitted() else 200
+
+
+@bp.get("/events/<int:event_id>/attendance.<fmt>")
+@staff_required
+def attendance_download(event_id: int, fmt: str):
+    event = event_for_change(event_id)
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    headers, rows = sheets.attendance_table(services.event_attendance(event), services.headcount_rows(event))
+    log_action(current_user, "attendance.export", event, format=fmt, rows=len(rows))
+    db.session.commit()
+    filename = f"attendance-{event.id}-{utcnow():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        return Response(sheets.csv_bytes(headers, rows), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f"attachment; filename={filename}"})
+    return xlsx_response(sheets.xlsx_bytes(headers, rows, _("Attendance")), filename)
