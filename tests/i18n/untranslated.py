@@ -30,13 +30,20 @@ ALLOWED_TEXTS = {
 READ_ATTRIBUTES = {"placeholder", "title", "aria-label", "alt", "data-label", "label", "aria-description"}
 BUTTON_INPUT_TYPES = {"submit", "button", "reset"}
 SKIPPED_ELEMENTS = {"script", "style", "code", "pre"}
-MARK = "\ue000"  # stands for any Jinja expression or tag in the HTML scan
+# In the HTML scan a Jinja tag becomes MARK_OPEN MARK_CLOSE, and the n-th {{ expression }}
+# MARK_OPEN n MARK_CLOSE, so that an expression printed as text can be checked too.
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+MARKS = re.compile("\ue000(\\d*)\ue001")
 
 
 def has_words(text: str) -> bool:
-    """True when a text, without placeholders, still contains a letter."""
-    text = PLACEHOLDER.sub("", text.replace(MARK, " ")).strip()
+    """True when a text, without placeholders and Jinja parts, still contains a letter."""
+    text = PLACEHOLDER.sub("", MARKS.sub(" ", text)).strip()
     return bool(LETTER.search(text)) and text not in ALLOWED_TEXTS
+
+
+def readable(text: str) -> str:
+    return " ".join(MARKS.sub("{{…}}", text).split())
 
 
 def templates() -> list[Path]:
@@ -49,29 +56,55 @@ def relative(path: Path) -> str:
 
 # --- templates ---------------------------------------------------------------
 
-def html_with_marks(env: Environment, source: str) -> str:
-    """The template's HTML with each Jinja expression or tag replaced by MARK and comments removed."""
-    parts = []
-    in_jinja = False
-    for _line, kind, value in env.lex(source):
+def html_with_marks(env: Environment, source: str) -> tuple[str, list[tuple[int, str]]]:
+    """The template's HTML with Jinja replaced by marks, and the (line, source) of each {{ expression }}.
+
+    The content of a block named like ``body_class`` is a CSS class, not text, and is left out.
+    """
+    parts, expressions = [], []
+    expression = tag = None
+    in_class_block = False
+    for line, kind, value in env.lex(source):
         if kind == "data":
-            parts.append(value)
-            in_jinja = False
-        elif kind in ("variable_begin", "block_begin") and not in_jinja:
-            parts.append(MARK)
-            in_jinja = True
-        elif kind in ("variable_end", "block_end"):
-            in_jinja = False
-    return "".join(parts)
+            if not in_class_block:
+                parts.append(value)
+        elif kind == "variable_begin":
+            expression = [line, ""]
+        elif kind == "variable_end":
+            parts.append(f"{MARK_OPEN}{len(expressions)}{MARK_CLOSE}")
+            expressions.append((expression[0], expression[1]))
+            expression = None
+        elif kind == "block_begin":
+            parts.append(MARK_OPEN + MARK_CLOSE)
+            tag = ""
+        elif kind == "block_end":
+            words = tag.split()
+            if words[:1] == ["block"] and len(words) > 1 and words[1].endswith("class"):
+                in_class_block = True
+            elif words[:1] == ["endblock"]:
+                in_class_block = False
+            tag = None
+        elif expression is not None:
+            expression[1] += value
+        elif tag is not None:
+            tag += value
+    return "".join(parts), expressions
 
 
 class TextFinder(HTMLParser):
-    """Collects (line, text) of text nodes and read attributes that hold words."""
+    """Collects (line, text) of text nodes and read attributes that hold words,
+    and the numbers of the expressions printed in them."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.found: list[tuple[int, str]] = []
+        self.printed: set[int] = set()
         self.skipping: list[str] = []
+
+    def read(self, text: str, shown: str) -> None:
+        self.printed.update(int(number) for number in MARKS.findall(text) if number)
+        if has_words(text):
+            self.found.append((self.getpos()[0], shown))
 
     def handle_starttag(self, tag, attrs):
         if tag in SKIPPED_ELEMENTS:
@@ -81,8 +114,8 @@ class TextFinder(HTMLParser):
             read = name in READ_ATTRIBUTES or (
                 name == "value" and (tag == "button" or (tag == "input" and values.get("type") in BUTTON_INPUT_TYPES))
             )
-            if read and value and has_words(value):
-                self.found.append((self.getpos()[0], f'{name}="{value.replace(MARK, "{{…}}")}"'))
+            if read and value:
+                self.read(value, f'{name}="{readable(value)}"')
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -94,8 +127,8 @@ class TextFinder(HTMLParser):
             self.skipping.pop()
 
     def handle_data(self, data):
-        if not self.skipping and has_words(data):
-            self.found.append((self.getpos()[0], " ".join(data.replace(MARK, "{{…}}").split())))
+        if not self.skipping:
+            self.read(data, readable(data))
 
 
 def printed_constants(node: nodes.Node):
@@ -116,19 +149,21 @@ def printed_constants(node: nodes.Node):
 
 
 def template_source_findings(source: str, name: str) -> list[str]:
-    """Untranslated texts of one template's source."""
+    """Untranslated texts of one template's source: text nodes, read attributes, and
+    string constants printed by {{ expressions }} that stand in text or read attributes."""
     env = Environment(extensions=["jinja2.ext.i18n"])
+    html, expressions = html_with_marks(env, source)
     finder = TextFinder()
-    finder.feed(html_with_marks(env, source))
+    finder.feed(html)
     finder.close()
     findings = [f"{name}:{line}: {text}" for line, text in finder.found]
-    for output in env.parse(source).find_all(nodes.Output):
-        for expression in output.nodes:
-            if isinstance(expression, nodes.TemplateData):
-                continue
-            for constant in printed_constants(expression):
-                if has_words(constant.value):
-                    findings.append(f"{name}:{constant.lineno}: '{constant.value}' printed untranslated")
+    for number in sorted(finder.printed):
+        line, expression = expressions[number]
+        for output in env.parse("{{" + expression + "}}").find_all(nodes.Output):
+            for node in output.nodes:
+                for constant in printed_constants(node):
+                    if has_words(constant.value):
+                        findings.append(f"{name}:{line}: '{constant.value}' printed untranslated")
     return findings
 
 
