@@ -2,7 +2,7 @@ from babel.dates import get_month_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SubmitField
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from ..events.models import EventType, Province, TargetGroup
 from ..events.services import staff_for_events
@@ -12,6 +12,7 @@ from . import services
 from .metrics import ReportFilters
 
 CALENDAR, FISCAL = "calendar", "fiscal"
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def month_choices() -> list[tuple[int, str]]:
@@ -25,7 +26,9 @@ class ReportFilterForm(Form):
     class Meta:
         csrf = False
 
-    year = SelectField(_l("Year"), coerce=int, validators=[Optional()])
+    # Any year in range may be asked for (a link, an empty year); the list offers years with events.
+    year = SelectField(_l("Year"), coerce=int, validate_choice=False,
+                       validators=[Optional(), NumberRange(min=FIRST_YEAR, max=LAST_YEAR)])
     period = SelectField(_l("Period"), default=CALENDAR, validators=[Optional()])
     province = SelectField(_l("Province"), coerce=int, default=0, validators=[Optional()])
     event_type = SelectField(_l("Event type"), coerce=int, default=0, validators=[Optional()])
@@ -39,6 +42,8 @@ class ReportFilterForm(Form):
         self.year.choices = [(year, str(year)) for year in services.report_years()]
         if self.year.data is None:
             self.year.data = services.default_year()
+        if isinstance(self.year.data, int) and self.year.data not in dict(self.year.choices):
+            self.year.choices = sorted([*self.year.choices, (self.year.data, str(self.year.data))], reverse=True)
         start_month = services.fiscal_year_start_month()
         self.period.choices = [(CALENDAR, _l("Calendar year"))]
         if start_month != 1:
