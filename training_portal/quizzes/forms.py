@@ -201,16 +201,22 @@ def paper_form_class(quiz: Quiz, participants, walk_in_rows: int, sessions, targ
         for question in quiz.questions:
             setattr(PaperForm, cell_name(str(participant.id), question), StringField(validators=[Length(max=12)]))
     session_choices = [(str(s.id), s.local_start.strftime("%Y-%m-%d")) for s in sessions]
+    if len(session_choices) > 1:
+        session_choices.insert(0, ("", "—"))
     group_choices = [("", "—")] + [(str(g.id), g.name) for g in target_groups]
+    # Walk-in choices are checked by services.paper_problems (a blank row sends nothing useful).
     for index in range(walk_in_rows):
         prefix = f"w{index}"
         setattr(PaperForm, f"{prefix}-name", StringField(_l("Name"), validators=[Length(max=120)]))
         setattr(PaperForm, f"{prefix}-sex", SelectField(
-            _l("Sex"), choices=[("", "—")] + [(s.value, label) for s, label in SEX_LABELS.items()]))
+            _l("Sex"), choices=[("", "—")] + [(s.value, label) for s, label in SEX_LABELS.items()], validate_choice=False))
         setattr(PaperForm, f"{prefix}-age_band", SelectField(
-            _l("Age"), choices=[("", "—")] + [(a.value, label) for a, label in AGE_BAND_LABELS.items()]))
-        setattr(PaperForm, f"{prefix}-target_group", SelectField(_l("Target group"), choices=group_choices))
-        setattr(PaperForm, f"{prefix}-session", SelectField(_l("Session"), choices=session_choices))
+            _l("Age"), choices=[("", "—")] + [(a.value, label) for a, label in AGE_BAND_LABELS.items()],
+            validate_choice=False))
+        setattr(PaperForm, f"{prefix}-target_group", SelectField(_l("Target group"), choices=group_choices,
+                                                                   validate_choice=False))
+        setattr(PaperForm, f"{prefix}-session", SelectField(_l("Session"), choices=session_choices,
+                                                              validate_choice=False))
         for question in quiz.questions:
             setattr(PaperForm, cell_name(prefix, question), StringField(validators=[Length(max=12)]))
     return PaperForm

@@ -22,6 +22,7 @@ SUBMISSION_REFUSALS = {
                          "Check in first by scanning the event's QR code."),
     "no_quiz": _l("This event has no test for this phase."),
 }
+ALREADY_SENT = _l("You had already sent this test; here is your result.")
 MULTIPLE_CHOICE_RULE = _l("Questions marked “tick every correct answer” count as right only when you tick all "
                           "the correct answers and no wrong one.")
 
@@ -75,9 +76,11 @@ def take_quiz(event_id: int, phase: str):
     quiz = services.phase_quiz(event, phase)
     if quiz is None or not quiz.questions:
         abort(404)
-    if participant is not None and services.find_attempt(participant, event, phase):
-        return redirect(url_for("quizzes.participant_page", event_id=event.id))
     form = answer_form_class(quiz)()
+    if participant is not None and services.find_attempt(participant, event, phase):
+        if form.is_submitted():
+            flash(ALREADY_SENT, "success")
+        return redirect(url_for("quizzes.participant_page", event_id=event.id))
     if not form.is_submitted():
         if participant is None or not services.is_checked_in(participant, event):
             return render_quiz(event, phase, quiz, None, participant, SUBMISSION_REFUSALS["not_checked_in"], 403)
@@ -109,8 +112,7 @@ def take_quiz(event_id: int, phase: str):
         status = 403 if refusal.reason == "not_checked_in" else 409
         return render_quiz(event, phase, quiz, form, participant, SUBMISSION_REFUSALS[refusal.reason], status)
     db.session.commit()
-    flash(_("Your answers are recorded.") if created else _("You had already sent this test; here is your result."),
-          "success")
+    flash(_("Your answers are recorded.") if created else ALREADY_SENT, "success")
     return redirect(url_for("quizzes.participant_page", event_id=event.id))
 
 

@@ -354,7 +354,7 @@ def paper_entry(event_id: int, phase: str):
     if form.is_submitted():
         valid = form.validate()
         rows = paper_rows(form, quiz, pending, walk_in_rows)
-        cell_problems, row_problems = services.paper_problems(quiz, rows)
+        cell_problems, row_problems = services.paper_problems(event, quiz, rows)
         if valid and not cell_problems and not row_problems:
             created = services.record_paper_sheets(event, phase, quiz, rows, current_user)
             log_action(current_user, "quiz.paper_entry", event, phase=phase.value, attempts=created)

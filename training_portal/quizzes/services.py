@@ -664,7 +664,16 @@ class PaperRow:
         return not any((text or "").strip() for text in self.cells.values())
 
 
-def paper_problems(quiz: Quiz, rows: list[PaperRow]) -> tuple[dict[tuple[str, int], str], dict[str, str]]:
+def walk_in_is_complete(event: Event, info: dict) -> bool:
+    """Sex, age band, an active target group and one of the event's sessions are given."""
+    session_ids = {str(session.id) for session in event.sessions}
+    group_ids = {str(group_id) for group_id in db.session.scalars(select(TargetGroup.id).where(TargetGroup.active))}
+    return (info.get("sex") in {sex.value for sex in Sex} and info.get("age_band") in {a.value for a in AgeBand}
+            and str(info.get("target_group_id") or "") in group_ids and str(info.get("session_id") or "") in session_ids)
+
+
+def paper_problems(event: Event, quiz: Quiz,
+                   rows: list[PaperRow]) -> tuple[dict[tuple[str, int], str], dict[str, str]]:
     """Cell problems {(row key, question id): key} and row problems {row key: key}; both empty when valid."""
     cell_problems, row_problems = {}, {}
     for row in rows:
@@ -676,10 +685,8 @@ def paper_problems(quiz: Quiz, rows: list[PaperRow]) -> tuple[dict[tuple[str, in
             _chosen, problem = parse_letters(question, row.cells.get(question.id, ""))
             if problem:
                 cell_problems[(row.key, question.id)] = problem
-        if row.walk_in is not None:
-            wanted = ("sex", "age_band", "target_group_id", "session_id")
-            if any(not row.walk_in.get(name) for name in wanted):
-                row_problems[row.key] = "walk_in_incomplete"
+        if row.walk_in is not None and not walk_in_is_complete(event, row.walk_in):
+            row_problems[row.key] = "walk_in_incomplete"
     return cell_problems, row_problems
 
 

@@ -1,0 +1,161 @@
+"""A participant takes the pre-test and post-test on their phone."""
+
+from flask import render_template_string
+from sqlalchemy import func, select
+
+from tests.quizzes.conftest import form_answers, make_participant
+from training_portal.extensions import db
+from training_portal.quizzes import services
+from training_portal.quizzes.models import Answer, Phase, QuizAttempt
+
+
+def attempt_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(QuizAttempt))
+
+
+def open_phase(event, phase):
+    assert services.open_phase(event, phase) is None
+    db.session.commit()
+
+
+def test_checked_in_participant_is_offered_the_open_pre_test_and_sees_the_rule(participant_client, event, quiz):
+    page = participant_client.get(f"/p/events/{event.id}").get_data(as_text=True)
+    assert "The test will appear on this page when the trainer opens it." in page
+
+    open_phase(event, Phase.PRE)
+    page = participant_client.get(f"/p/events/{event.id}").get_data(as_text=True)
+    assert "Start the pre-test" in page
+
+    quiz_page = participant_client.get(f"/p/events/{event.id}/pre").get_data(as_text=True)
+    assert "Which number is the police hotline for child abuse?" in quiz_page
+    assert "only when you tick all the correct answers and no wrong one" in quiz_page
+    assert 'name="idempotency_key"' in quiz_page
+
+
+def test_quiz_reads_in_khmer_with_khmer_questions(client, participant, event, quiz):
+    client.set_cookie("participant", participant.card_code)
+    client.set_cookie("lang", "km")
+    open_phase(event, Phase.PRE)
+    page = client.get(f"/p/events/{event.id}/pre").get_data(as_text=True)
+    assert "តើលេខទូរស័ព្ទបន្ទាន់របស់នគរបាលសម្រាប់ការរំលោភបំពានលើកុមារគឺលេខអ្វី?" in page
+    assert "១២៨៨" in page
+
+
+def test_submitted_pre_test_is_scored_on_the_server(participant_client, participant, event, quiz):
+    open_phase(event, Phase.PRE)
+    # Question 2 is multiple choice with A and B correct: ticking only A is wrong (no partial credit).
+    response = participant_client.post_form(f"/p/events/{event.id}/pre",
+                                            {**form_answers(quiz, "A", "A", "B"), "idempotency_key": "k-1"})
+    assert response.status_code == 302
+    attempt = db.session.scalar(select(QuizAttempt))
+    assert (attempt.participant_id, attempt.phase, attempt.on_paper) == (participant.id, Phase.PRE, False)
+    assert (attempt.correct_count, attempt.question_count) == (2, 3)
+    assert round(attempt.score, 2) == 66.67
+    assert [a.is_correct for a in sorted(attempt.answers, key=lambda a: a.question.position)] == [True, False, True]
+
+    page = participant_client.get(f"/p/events/{event.id}").get_data(as_text=True)
+    assert "67 %" in page
+    assert "The correct answers are shown after the post-test." in page
+    assert "Most abusers are known to the child." not in page  # no answers before the post-test
+
+
+def test_submitting_twice_records_one_attempt_and_shows_the_same_result(participant_client, event, quiz):
+    open_phase(event, Phase.PRE)
+    data = {**form_answers(quiz, "A", "AB", "B"), "idempotency_key": "same-key"}
+    first = participant_client.post_form(f"/p/events/{event.id}/pre", data)
+    again = participant_client.post_form(f"/p/events/{event.id}/pre", data, follow_redirects=True)
+    other_key = participant_client.post_form(f"/p/events/{event.id}/pre",
+                                             {**form_answers(quiz, "B", "C", "A"), "idempotency_key": "other"})
+    assert first.status_code == 302 and other_key.status_code == 302
+    assert "You had already sent this test; here is your result." in again.get_data(as_text=True)
+    assert attempt_count() == 1
+    assert db.session.scalar(select(QuizAttempt.score)) == 100.0
+
+
+def test_submission_to_a_closed_phase_is_refused_and_saves_nothing(participant_client, event, quiz):
+    response = participant_client.post_form(f"/p/events/{event.id}/pre",
+                                            {**form_answers(quiz, "A", "AB", "B"), "idempotency_key": "x"})
+    assert response.status_code == 409
+    assert "This test is closed" in response.get_data(as_text=True)
+    assert attempt_count() == 0
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_someone_not_checked_in_is_refused_and_nothing_is_saved(client, event, quiz):
+    stranger = make_participant(event, name="Not here", checked_in=False)
+    open_phase(event, Phase.PRE)
+    client.set_cookie("lang", "en")
+    client.set_cookie("participant", stranger.card_code)
+    response = client.post_form(f"/p/events/{event.id}/pre", {**form_answers(quiz, "A", "AB", "B")})
+    assert response.status_code == 403
+    assert "You are not checked in to this event" in response.get_data(as_text=True)
+    assert client.get(f"/p/events/{event.id}/pre").status_code == 403
+
+    client.delete_cookie("participant")
+    response = client.post_form(f"/p/events/{event.id}/pre", {**form_answers(quiz, "A", "AB", "B")})
+    assert response.status_code == 403
+    assert attempt_count() == 0
+
+
+def test_a_stale_or_missing_csrf_token_keeps_the_answers_instead_of_losing_them(app, participant, event, quiz):
+    open_phase(event, Phase.PRE)
+    phone = app.test_client()  # a phone whose session cookie was lost: no session at all
+    phone.set_cookie("participant", participant.card_code)
+    phone.set_cookie("lang", "en")
+    answers = form_answers(quiz, "A", "AB", "B")
+    response = phone.post(f"/p/events/{event.id}/pre", data={**answers, "csrf_token": "expired", "idempotency_key": "k"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Your answers are kept." in page
+    for question_answers in answers.values():
+        for option_id in question_answers:
+            assert f'value="{option_id}" checked' in page
+    assert attempt_count() == 0
+
+    # The re-rendered page carries a fresh token: pressing Submit again records the attempt.
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    again = phone.post(f"/p/events/{event.id}/pre", data={**answers, "csrf_token": token, "idempotency_key": "k"})
+    assert again.status_code == 302
+    assert db.session.scalar(select(QuizAttempt.score)) == 100.0
+
+
+def test_unanswered_questions_are_pointed_out_before_handing_in(participant_client, event, quiz):
+    open_phase(event, Phase.PRE)
+    answers = {f"q{quiz.questions[0].id}": str(quiz.questions[0].options[0].id), "idempotency_key": "k"}
+    response = participant_client.post_form(f"/p/events/{event.id}/pre", answers)
+    assert response.status_code == 400
+    assert "Questions 2, 3 have no answer." in response.get_data(as_text=True)
+    assert attempt_count() == 0
+    response = participant_client.post_form(f"/p/events/{event.id}/pre", {**answers, "submit_incomplete": "1"})
+    assert response.status_code == 302
+    assert round(db.session.scalar(select(QuizAttempt.score)), 1) == 33.3
+
+
+def test_after_the_post_test_the_participant_sees_both_scores_the_answers_and_explanations(
+        participant_client, participant, event, quiz):
+    open_phase(event, Phase.PRE)
+    participant_client.post_form(f"/p/events/{event.id}/pre", {**form_answers(quiz, "B", "A", "A")})
+    page = participant_client.get(f"/p/events/{event.id}").get_data(as_text=True)
+    assert "The post-test will appear on this page when the trainer opens it." in page
+
+    open_phase(event, Phase.POST)
+    assert not event.pre_test_open  # opening the post-test closed the pre-test
+    page = participant_client.get(f"/p/events/{event.id}").get_data(as_text=True)
+    assert "Start the post-test" in page
+
+    participant_client.post_form(f"/p/events/{event.id}/post", {**form_answers(quiz, "A", "AB", "A")})
+    page = participant_client.get(f"/p/events/{event.id}").get_data(as_text=True)
+    assert 'data-score="pre">0 %' in page
+    assert 'data-score="post">67 %' in page
+    assert "+67 points" in page
+    assert "Call 1288, day or night." in page and "Most abusers are known to the child." in page
+    assert "your answer" in page and "correct" in page
+
+
+def test_the_check_in_confirmation_offers_the_open_test(app, participant, event, quiz):
+    open_phase(event, Phase.PRE)
+    with app.test_request_context("/", headers={"Cookie": "lang=en"}):
+        html = render_template_string('{% include "quizzes/_participant_offer.html" %}',
+                                      event=event, participant=participant)
+    assert "Start the pre-test" in html
+    assert f"/p/events/{event.id}/pre" in html
