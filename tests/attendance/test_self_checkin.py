@@ -62,6 +62,7 @@ def test_returning_participant_on_another_phone_checks_in_with_their_phone_numbe
     session = open_event(trainer).sessions[0]
     self_checkin(client, session.checkin_code, phone="012 345 678")
     other_phone = app.test_client()
+    other_phone.set_cookie("lang", "en")
     page = other_phone.get(f"/c/{session.checkin_code}").get_data(as_text=True)
     csrf, key = form_values(page)
     response = other_phone.post(f"/c/{session.checkin_code}",
@@ -141,9 +142,14 @@ def test_typed_code_leads_to_the_check_in_page(client, trainer):
     assert response.headers["Location"].endswith(f"/c/{session.checkin_code}")
 
 
-def test_the_page_speaks_the_event_language(client, trainer):
-    session = open_event(trainer, language="en").sessions[0]
-    assert "Check in" in client.get(f"/c/{session.checkin_code}").get_data(as_text=True)
+def test_the_page_speaks_the_event_language_unless_the_phone_chose_another(app, trainer):
+    english = open_event(trainer, language="en").sessions[0]
+    khmer = open_event(trainer, language="km", title="Khmer event").sessions[0]
+    phone = app.test_client()
+    assert "Your name" in phone.get(f"/c/{english.checkin_code}").get_data(as_text=True)
+    assert "Your name" not in phone.get(f"/c/{khmer.checkin_code}").get_data(as_text=True)
+    phone.set_cookie("lang", "en")
+    assert "Your name" in phone.get(f"/c/{khmer.checkin_code}").get_data(as_text=True)
 
 
 def test_personal_card_page_shows_the_qr_with_only_the_card_url(client, trainer):

@@ -326,12 +326,10 @@ def search_participants(text: str, limit: int = SEARCH_RESULTS) -> list[Particip
     if not text:
         return []
     conditions = [Participant.name.ilike(f"%{escape_like(text)}%", escape="\\")]
-    try:
-        phone = normalise_phone(text)
-    except PhoneError:
-        phone = None
-    if phone:
-        conditions.append(Participant.phone.like(f"%{escape_like(phone.lstrip('0+'))}%", escape="\\"))
+    digits = re.sub(r"\D", "", text.translate(KHMER_DIGITS))
+    if len(digits) >= 3 and len(digits) * 2 >= len(text.replace(" ", "")):
+        digits = digits.removeprefix("00").removeprefix("855").lstrip("0")
+        conditions.append(Participant.phone.contains(digits, autoescape=True))
     return list(
         db.session.scalars(
             select(Participant)
@@ -353,7 +351,7 @@ def register(event: Event, participant: Participant, staff: User | None) -> Regi
     )
     if existing is not None:
         return existing
-    registration = Registration(event=event, participant=participant, registered_by=staff)
+    registration = Registration(event=event, participant=participant, registered_by_id=staff.id if staff else None)
     db.session.add(registration)
     db.session.flush()
     return registration
@@ -427,9 +425,10 @@ def set_headcounts(event: Event, tallies: dict[tuple[int, str], int], staff: Use
         if count == 0:
             db.session.delete(row)
         elif row is None:
-            db.session.add(Headcount(event=event, target_group_id=group_id, sex=Sex(sex), count=count, recorded_by=staff))
+            db.session.add(Headcount(event=event, target_group_id=group_id, sex=Sex(sex), count=count,
+                                     recorded_by_id=staff.id if staff else None))
         else:
-            row.count, row.recorded_by = count, staff
+            row.count, row.recorded_by_id = count, staff.id if staff else None
     return changes
 
 

@@ -1,0 +1,66 @@
+"""The event's attendance downloads as xlsx and csv, safe to open in a spreadsheet."""
+
+import csv
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from tests.attendance.helpers import group_id
+from tests.factories import make_event
+from training_portal.attendance import services
+from training_portal.attendance.models import AgeBand, CheckInMethod, Participant, Sex
+from training_portal.attendance.sheets import csv_cell
+from training_portal.auth.models import AuditLog
+from training_portal.extensions import db
+
+NASTY_NAMES = ["=HYPERLINK(\"http://evil\")", "+1+2", "-3", "@SUM(A1)", "\tTabbed", "Bell\x07Name"]
+
+
+def event_with_nasty_participants(trainer):
+    event = make_event(trainer, trainers=[trainer], groups=("villager",))
+    session = event.sessions[0]
+    for number, name in enumerate(NASTY_NAMES):
+        participant = Participant(name=name, sex=Sex.FEMALE, age_band=AgeBand.AGE_18_24,
+                                  target_group_id=group_id("villager"), organisation="=1+1")
+        services.check_in(session, participant, CheckInMethod.WALK_IN, f"nasty-key-{number:08d}", recorded_by=trainer)
+    services.set_headcounts(event, {(group_id("villager"), "male"): 25}, trainer)
+    db.session.commit()
+    return event
+
+
+def test_xlsx_download_stores_formula_like_text_as_text(trainer_client, trainer):
+    event = event_with_nasty_participants(trainer)
+    trainer_client.set_cookie("lang", "en")
+    response = trainer_client.get(f"/events/{event.id}/attendance.xlsx")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    assert header[0] == "Record" and "Count" in header
+    cells = [row for row in sheet.iter_rows(min_row=2)]
+    names = [row[header.index("Name")] for row in cells[:-1]]
+    assert all(cell.data_type == "s" for cell in names)
+    assert [cell.value for cell in names] == [*NASTY_NAMES[:5], "BellName"]
+    assert cells[-1][0].value == "headcount" and cells[-1][header.index("Count")].value == 25
+    assert db.session.scalar(select(AuditLog.action).where(AuditLog.action == "attendance.export"))
+
+
+def test_csv_download_neutralises_formulas_and_control_characters(trainer_client, trainer):
+    event = event_with_nasty_participants(trainer)
+    trainer_client.set_cookie("lang", "en")
+    response = trainer_client.get(f"/events/{event.id}/attendance.csv")
+    text = response.data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    name = rows[0].index("Name")
+    assert [row[name] for row in rows[1:7]] == ["'=HYPERLINK(\"http://evil\")", "'+1+2", "'-3", "'@SUM(A1)", "'\tTabbed", "BellName"]
+    assert all(row[rows[0].index("Organisation")] == "'=1+1" for row in rows[1:7])
+    assert rows[-1][0] == "headcount" and rows[-1][-1] == "25"
+
+
+def test_csv_cell_leaves_ordinary_text_alone():
+    assert csv_cell("Sokha") == "Sokha" and csv_cell("សុខា") == "សុខា" and csv_cell(None) == "" and csv_cell(3) == "3"
+
+
+def test_other_trainers_cannot_download(other_trainer_client, trainer):
+    event = make_event(trainer, trainers=[trainer])
+    assert other_trainer_client.get(f"/events/{event.id}/attendance.csv").status_code == 403
