@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from .attendance.demo import seed_attendance
 from .auth.models import Role, User
 from .auth.services import create_user, user_by_email
 from .events import services as event_services
@@ -128,4 +129,5 @@ def seed_demo(instance_path: str, rng_seed: int = 2015) -> bool:
     seed_staff(instance_path)
     db.session.flush()
     seed_events(random.Random(rng_seed))
+    seed_attendance(list(db.session.scalars(select(Event).order_by(Event.id))), random.Random(rng_seed + 1))
     return True
