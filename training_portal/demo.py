@@ -18,6 +18,7 @@ from .auth.services import create_user, user_by_email
 from .events import services as event_services
 from .events.models import Event, EventStatus, EventType, Language, Province, TargetGroup
 from .extensions import db
+from .quizzes.demo import seed_quiz_results
 
 DEMO_YEAR = 2015
 DEMO_ADMIN_EMAIL = "admin@demo.training-portal.org"
@@ -130,4 +131,5 @@ def seed_demo(instance_path: str, rng_seed: int = 2015) -> bool:
     db.session.flush()
     seed_events(random.Random(rng_seed))
     seed_attendance(list(db.session.scalars(select(Event).order_by(Event.id))), random.Random(rng_seed + 1))
+    seed_quiz_results(list(db.session.scalars(select(Event).order_by(Event.id))), random.Random(rng_seed + 2))
     return True
