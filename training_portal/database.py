@@ -1,6 +1,6 @@
 """Database engine settings that make SQLite safe for several server workers."""
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -33,13 +33,17 @@ def configure_sqlite(engine: Engine) -> None:
 
 
 def transaction_may_write() -> bool:
-    """A request with a state-changing method, or work outside a request (CLI).
+    """A request with a state-changing method (until its view has returned), or work outside a request (CLI).
 
     Tests that read in their own thread while a live server writes set
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS to False, so that their reads do not
     hold the write lock.
     """
     if has_request_context():
+        # Once the view has returned, what still reads (a streamed download) must not hold the write
+        # lock while a slow phone fetches it: check-ins would wait behind it.
+        if g.get("response_started"):
+            return False
         return request.method not in READ_ONLY_METHODS
     return current_app.config.get("SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)
 
@@ -52,6 +56,11 @@ def init_engine(app) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine)
+
+    @app.after_request
+    def mark_response_started(response):
+        g.response_started = True
+        return response
 
 
 def database_answers() -> bool:

@@ -20,7 +20,7 @@ MAX_PASSWORD_LENGTH = 128
 COMMON_PASSWORDS = frozenset(
     line.strip().lower()
     for line in (Path(__file__).with_name("common_passwords.txt")).read_text().splitlines()
-    if line.strip()
+    if line.strip() and not line.startswith("#")
 )
 
 

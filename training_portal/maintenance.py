@@ -1,0 +1,49 @@
+"""Shell commands for operators: ``flask --app wsgi backup PATH`` and ``flask --app wsgi anonymise``."""
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from . import privacy
+from .backup import BackupError, backup_database, integrity_report
+from .extensions import db
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(path: str) -> None:
+    """Write a consistent copy of the database to PATH (safe while the app is running)."""
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        written = backup_database(url, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    if make_url_is_sqlite(url):
+        ok, counts = integrity_report(f"sqlite:///{written}")
+        if not ok:
+            raise click.ClickException(f"The copy at {written} failed its integrity check.")
+        click.echo(f"Backup written to {written} ({sum(counts.values())} rows, integrity check ok).")
+    else:
+        click.echo(f"Backup written to {written} (pg_dump custom format; restore with pg_restore).")
+
+
+def make_url_is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+@click.command("anonymise")
+@click.option("--months", type=click.IntRange(min=1), default=None,
+              help="Retention period in months (default: the admin setting).")
+@with_appcontext
+def anonymise_command(months: int | None) -> None:
+    """Anonymise participants not seen for longer than the retention period; counts stay intact."""
+    period = months or privacy.retention_months()
+    if period <= 0:
+        raise click.ClickException("No retention period is set (admin settings, or --months).")
+    count = privacy.apply_retention(months=period)
+    db.session.commit()
+    click.echo(f"Anonymised {count} participant(s) not seen for more than {period} months.")
+
+
+COMMANDS = (backup_command, anonymise_command)
