@@ -1,0 +1,39 @@
+"""A participant checks in on a cheap phone (360x740) in real Chromium."""
+
+from sqlalchemy import func, select
+
+from tests.attendance.helpers import open_event
+from tests.e2e.conftest import screenshot
+from training_portal.attendance.models import Attendance, Participant
+from training_portal.extensions import db
+
+
+def test_participant_checks_in_on_a_phone_and_is_told_already_checked_in_when_reopening(live_server, phone, trainer):
+    event = open_event(trainer, title="Child-safe tourism training", groups=("tour_guide", "hotel_staff"))
+    code = event.sessions[0].checkin_code
+    phone.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
+
+    phone.goto(f"{live_server}/c/{code}")
+    assert phone.locator("text=Child-safe tourism training").is_visible()
+    phone.fill("input[name=name]", "Sokha Chan")
+    phone.check("input[name=sex][value=female]")
+    phone.select_option("select[name=age_band]", "25_34")
+    phone.select_option("select[name=target_group_id]", label="Hotel staff")
+    phone.fill("input[name=phone]", "012 345 678")
+    phone.check("input[name=consent]")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(phone, "checkin-form")
+    phone.click("input[type=submit][value='Check in']")
+    phone.wait_for_selector("text=You are checked in, Sokha Chan.")
+    assert phone.locator(".personal-card svg").is_visible()
+    screenshot(phone, "checkin-done")
+
+    phone.goto(f"{live_server}/c/{code}")
+    phone.wait_for_selector("text=Sokha Chan, you are already checked in.")
+    assert phone.locator("text=Nothing new was recorded.").is_visible()
+    screenshot(phone, "checkin-already")
+
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1
+    participant = db.session.scalar(select(Participant))
+    assert (participant.name, participant.phone, participant.target_group.code) == ("Sokha Chan", "012345678", "hotel_staff")
