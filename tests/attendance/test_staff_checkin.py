@@ -219,3 +219,16 @@ def test_counts_for_other_packages(client, trainer):
     self_checkin(client, second.checkin_code, name="B", key="b" * 20, csrf_token=token)
     assert services.checked_in_count(first) == 1 and services.checked_in_count(second) == 2
     assert services.event_participant_count(event) == 2
+
+
+def test_the_projector_page_rotates_the_code_and_stays_on_the_projector(trainer_client, trainer):
+    session = open_event(trainer, trainers=[trainer]).sessions[0]
+    old = session.checkin_code
+    page = trainer_client.get(f"/sessions/{session.id}/projector").get_data(as_text=True)
+    assert "New code" in page and "Close check-in" in page
+    response = trainer_client.post_form(f"/sessions/{session.id}/checkin/rotate",
+                                        {"next": f"/sessions/{session.id}/projector"})
+    assert response.headers["Location"].endswith(f"/sessions/{session.id}/projector")
+    assert session.checkin_code != old
+    elsewhere = trainer_client.post_form(f"/sessions/{session.id}/checkin/close", {"next": "//evil.example/"})
+    assert elsewhere.headers["Location"].endswith(f"/events/{session.event_id}")
