@@ -163,3 +163,21 @@ def test_results_download_as_xlsx_with_formula_text_kept_as_text(trainer_client,
     assert b"<f>" not in response.data
     questions = list(book["Questions"].iter_rows(values_only=True))
     assert questions[1][:5] == (1, "Which number is the police hotline for child abuse?", 75.0, 100.0, 25.0)
+
+
+def test_a_stale_token_on_the_paper_grid_keeps_what_was_typed_and_saves_nothing(trainer_client, event, quiz):
+    dara = make_participant(event, "Dara")
+    q1 = quiz.questions[0]
+    response = trainer_client.post(f"/events/{event.id}/quiz/pre/paper",
+                                   data={"csrf_token": "stale", f"a-{dara.id}-{q1.id}": "B"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Everything you typed is still here" in page and 'value="B"' in page
+    assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 0
+
+
+def test_staff_pages_need_a_login(client, event):
+    for url in ("/quizzes", f"/events/{event.id}/quiz/results", f"/events/{event.id}/quiz/pre/paper"):
+        assert client.get(url).status_code == 302
+    assert client.post(f"/events/{event.id}/quiz/pre/open").status_code in (302, 400)
+    assert not db.session.get(Event, event.id).pre_test_open
