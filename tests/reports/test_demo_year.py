@@ -48,7 +48,7 @@ def test_the_demo_year_workbook_reproduces_the_annual_report(app, manager_client
     seed_demo(app.instance_path)
     db.session.commit()
 
-    response = manager_client.post_form("/reports/workbook?year=2015", {"language": "en"}, buffered=True)
+    response = manager_client.post_form("/reports/workbook?year=2015", {"language": "en"})
     workbook = open_workbook(response.data)
     summary = sheet_rows(workbook, "Summary")
     for name, events in EXPECTED_EVENTS.items():

@@ -35,6 +35,7 @@ NUMBER_FORMATS = {"int": "#,##0", "percent": "0.0", "ratio": "0.00", "date": "yy
 BOLD = Font(bold=True)
 INVALID_SHEET_CHARACTERS = str.maketrans({character: " " for character in "[]:*?/\\"})
 CSV_FLUSH_ROWS = 500
+BOM = "\ufeff"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -65,11 +66,12 @@ def csv_value(value, kind: str) -> str:
     return str(value)
 
 
-def table_csv(table: Table) -> Iterator[str]:
-    """The table as csv text in chunks (UTF-8 with a byte-order mark, so that Excel reads Khmer)."""
+def table_csv(table: Table, bom: bool = True) -> Iterator[str]:
+    """The table as csv text in chunks, after a byte-order mark (so that Excel reads Khmer as UTF-8)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write("\ufeff")
+    if bom:
+        buffer.write(BOM)
     writer.writerow([csv_text(header) for header in table.headers])
     kinds = [column.kind for column in table.columns]
     rows = table.rows if table.total is None else _with_total(table)

@@ -1,6 +1,6 @@
 import tempfile
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, stream_with_context, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -54,9 +54,22 @@ def send_temporary_file(write, name: str, mimetype: str):
     return response
 
 
-def send_csv(table_rows, name: str):
-    """Stream csv text as it is produced by the database cursor."""
-    response = Response(stream_with_context(table_rows), mimetype="text/csv; charset=utf-8", headers=NO_STORE)
+def send_csv(make_table, language: str, name: str):
+    """Stream csv text as the database cursor produces it.
+
+    The rows are read after the view has returned, in an application context
+    of their own (the request's is gone by then), in the export's language.
+    """
+    app = current_app._get_current_object()
+
+    def chunks():
+        # The byte-order mark goes first, before any context is entered: a
+        # server (or test client) may read the first chunk elsewhere than the rest.
+        yield exports.BOM
+        with app.app_context(), force_locale(language):
+            yield from exports.table_csv(make_table(), bom=False)
+
+    response = Response(chunks(), mimetype="text/csv; charset=utf-8", headers=NO_STORE)
     response.headers.set("Content-Disposition", "attachment", filename=name)
     return response
 
@@ -98,12 +111,8 @@ def table_csv(key: str):
         abort(403)
     filters, language = export_request()
     log_export(f"csv:{key}", filters, language=language)
-
-    def chunks():
-        with force_locale(language):
-            yield from exports.table_csv(services.build_table(key, filters))
-
-    return send_csv(chunks(), download_name(key.replace("_", "-"), filters, "csv"))
+    return send_csv(lambda: services.build_table(key, filters), language,
+                    download_name(key.replace("_", "-"), filters, "csv"))
 
 
 @bp.post("/reports/attendance.<file_format>")
@@ -115,11 +124,7 @@ def attendance_download(file_format: str):
     log_export(f"attendance:{file_format}", filters, language=language)
     name = download_name("attendance", filters, file_format)
     if file_format == "csv":
-        def chunks():
-            with force_locale(language):
-                yield from exports.table_csv(services.attendance_table(filters))
-
-        return send_csv(chunks(), name)
+        return send_csv(lambda: services.attendance_table(filters), language, name)
 
     def write(output):
         with force_locale(language):
