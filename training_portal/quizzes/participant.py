@@ -81,29 +81,40 @@ def take_quiz(event_id: int, phase: str):
         if form.is_submitted():
             flash(ALREADY_SENT, "success")
         return redirect(url_for("quizzes.participant_page", event_id=event.id))
-    if not form.is_submitted():
-        if participant is None or not services.is_checked_in(participant, event):
-            return render_quiz(event, phase, quiz, None, participant, SUBMISSION_REFUSALS["not_checked_in"], 403)
-        if not services.phase_is_open(event, phase):
-            flash(_("This test is not open now."), "info")
-            return redirect(url_for("quizzes.participant_page", event_id=event.id))
-        form.idempotency_key.data = services.new_idempotency_key()
-        return render_quiz(event, phase, quiz, form, participant)
+    if form.is_submitted():
+        return receive_answers(event, phase, quiz, form, participant)
+    if participant is None or not services.is_checked_in(participant, event):
+        return render_quiz(event, phase, quiz, None, participant, SUBMISSION_REFUSALS["not_checked_in"], 403)
+    if not services.phase_is_open(event, phase):
+        flash(_("This test is not open now."), "info")
+        return redirect(url_for("quizzes.participant_page", event_id=event.id))
+    form.idempotency_key.data = services.new_idempotency_key()
+    return render_quiz(event, phase, quiz, form, participant)
 
+
+def answers_not_ready(quiz, form, participant) -> tuple[str, int] | None:
+    """Why the sent answers are shown again instead of recorded (message, status), or None.
+
+    Every case re-renders the quiz with the answers filled in: nothing the
+    participant ticked is lost to a stale token or a lost session.
+    """
     if not form.validate():
         if form.csrf_failed():
-            message = _("Your answers are kept. Press “Submit answers” again to send them.")
-        else:
-            message = _("Please check your answers.")
-        return render_quiz(event, phase, quiz, form, participant, message, 400)
+            return _("Your answers are kept. Press “Submit answers” again to send them."), 400
+        return _("Please check your answers."), 400
     if participant is None:
-        return render_quiz(event, phase, quiz, form, participant, SUBMISSION_REFUSALS["not_checked_in"], 403)
+        return str(SUBMISSION_REFUSALS["not_checked_in"]), 403
     unanswered = form.unanswered_numbers(quiz)
     if unanswered and form.submit_incomplete.data != "1":
         form.submit_incomplete.data = "1"
-        message = _("Questions %(numbers)s have no answer. Answer them, or press “Submit answers” again to "
-                    "hand in as it is.", numbers=", ".join(str(n) for n in unanswered))
-        return render_quiz(event, phase, quiz, form, participant, message, 400)
+        return _("Questions %(numbers)s have no answer. Answer them, or press “Submit answers” again to "
+                 "hand in as it is.", numbers=", ".join(str(n) for n in unanswered)), 400
+    return None
+
+
+def receive_answers(event, phase, quiz, form, participant):
+    if (problem := answers_not_ready(quiz, form, participant)) is not None:
+        return render_quiz(event, phase, quiz, form, participant, *problem)
     try:
         _attempt, created = services.submit_attempt(participant, event, phase, form.selections(quiz),
                                                     (form.idempotency_key.data or "")[:64] or None)

@@ -335,6 +335,12 @@ def paper_rows(form, quiz, participants, walk_in_rows: int) -> list[services.Pap
     return rows
 
 
+def paper_form(event, quiz, pending):
+    groups = db.session.scalars(db.select(TargetGroup).where(TargetGroup.active.is_(True)).order_by(TargetGroup.sort_order))
+    walk_in_rows = WALK_IN_ROWS if event.sessions else 0
+    return paper_form_class(quiz, pending, walk_in_rows, event.sessions, list(groups))(), walk_in_rows
+
+
 @bp.route("/events/<int:event_id>/quiz/<phase>/paper", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its token itself and keeps what was typed when the token is stale
 @staff_required
@@ -344,12 +350,8 @@ def paper_entry(event_id: int, phase: str):
     if quiz is None or not quiz.questions:
         flash(REFUSALS["no_quiz"], "error")
         return redirect(url_for("events.event_detail", event_id=event.id, _anchor="quizzes"))
-    participants = services.checked_in_participants(event)
-    attempts = {p.id: services.find_attempt(p, event, phase) for p in participants}
-    pending = [p for p in participants if attempts[p.id] is None]
-    groups = db.session.scalars(db.select(TargetGroup).where(TargetGroup.active.is_(True)).order_by(TargetGroup.sort_order))
-    walk_in_rows = WALK_IN_ROWS if event.sessions else 0
-    form = paper_form_class(quiz, pending, walk_in_rows, event.sessions, list(groups))()
+    pending, done = services.paper_status(event, phase)
+    form, walk_in_rows = paper_form(event, quiz, pending)
     cell_problems, row_problems = {}, {}
     if form.is_submitted():
         valid = form.validate()
@@ -366,8 +368,7 @@ def paper_entry(event_id: int, phase: str):
         else:
             flash(_("Nothing was saved: correct the marked cells."), "error")
     return render_template("quizzes/paper.html", event=event, phase=phase, phase_label=PHASE_LABELS[phase], quiz=quiz,
-                           form=form, pending=pending, done=[(p, attempts[p.id]) for p in participants if attempts[p.id]],
-                           walk_in_rows=walk_in_rows, cell_name=cell_name,
+                           form=form, pending=pending, done=done, walk_in_rows=walk_in_rows, cell_name=cell_name,
                            cell_problems=cell_problems, row_problems=row_problems, problem_labels=PAPER_PROBLEMS,
                            letter=services.option_letter), (400 if form.is_submitted() else 200)
 

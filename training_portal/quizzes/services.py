@@ -482,6 +482,18 @@ def offer_state(offer: ParticipantOffer) -> str:
 # --- Paper answer sheets ------------------------------------------------------
 
 
+def paper_status(event: Event, phase: Phase) -> tuple[list[Participant], list[tuple[Participant, QuizAttempt]]]:
+    """The event's participants without an attempt in this phase, and those with one (and the attempt)."""
+    pending, done = [], []
+    for participant in checked_in_participants(event):
+        attempt = find_attempt(participant, event, phase)
+        if attempt is None:
+            pending.append(participant)
+        else:
+            done.append((participant, attempt))
+    return pending, done
+
+
 def parse_letters(question: Question, text: str) -> tuple[set[int] | None, str | None]:
     """Option ids for the letters written on a paper sheet ("B", "a c", "AC").
 

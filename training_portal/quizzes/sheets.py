@@ -9,7 +9,6 @@ from dataclasses import asdict, dataclass
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from .models import QuestionKind
 from .services import MAX_OPTIONS, OPTION_LETTERS, OptionData, QuestionData, question_problems, true_false_options
@@ -171,7 +170,7 @@ def read_question_template(stream) -> tuple[list[QuestionData], list[RowProblem]
     """Read an uploaded template: the questions, or the problems by row number (nothing is saved here)."""
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, Exception):  # any unreadable file
+    except Exception:  # openpyxl raises many kinds of errors for a file that is not a workbook
         return [], [RowProblem(0, "unreadable")]
     sheet = workbook[QUESTIONS_SHEET] if QUESTIONS_SHEET in workbook.sheetnames else workbook.worksheets[0]
     all_rows = sheet.iter_rows(values_only=True)
