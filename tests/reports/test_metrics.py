@@ -183,3 +183,27 @@ def test_the_annual_report_sentence_lists_own_events_and_guest_speaking_apart(ap
 
 def test_a_year_without_events_says_so(app):
     assert services.build_report(YEAR_2015).sentences == ["In 2015, no events were recorded."]
+
+
+def test_sql_knowledge_figures_agree_with_the_event_results_page(app, manager):
+    from training_portal.quizzes.statistics import knowledge_summary
+
+    training = make_event(manager, days=(date(2015, 2, 10),))
+    pre, post = {}, {}
+    for number, (before, after) in enumerate([(30, 70), (50, 50), (90, 80), (20, None), (None, 60)]):
+        someone = person()
+        if before is not None:
+            scored(someone, training, "pre", before)
+            pre[number] = before
+        if after is not None:
+            scored(someone, training, "post", after)
+            post[number] = after
+
+    expected, found = knowledge_summary(pre, post), metrics.knowledge(YEAR_2015)[0]
+    assert (found.pre_takers, found.post_takers, found.both) == (expected.pre_count, expected.post_count,
+                                                                 expected.paired_count)
+    assert round(found.pre_mean, 6) == round(expected.pre_mean, 6)
+    assert round(found.post_mean, 6) == round(expected.post_mean, 6)
+    assert round(found.mean_gain, 6) == round(expected.mean_gain, 6)
+    assert round(found.normalised_gain, 6) == round(expected.group_normalised_gain, 6)
+    assert found.improved_share == expected.share_improved

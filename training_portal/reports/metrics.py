@@ -28,6 +28,7 @@ from ..auth.models import User
 from ..events.models import Event, EventStatus, Session, TargetGroup
 from ..extensions import db
 from ..quizzes.models import Phase, QuizAttempt
+from ..quizzes.statistics import normalised_gain
 
 # Kinds of rows in the contributions subquery.
 INDIVIDUAL = "individual"
@@ -109,7 +110,11 @@ class Counts:
 
 @dataclass
 class Knowledge:
-    """Pre/post-test figures of a group of attempts (DESIGN.md, "Knowledge")."""
+    """Pre/post-test figures of a group of attempts (DESIGN.md, "Knowledge").
+
+    The same definitions as ``quizzes.statistics.KnowledgeSummary`` (the event
+    results page), computed by SQL aggregates instead of over loaded scores.
+    """
 
     key: tuple = ()
     pre_takers: int = 0
@@ -131,10 +136,10 @@ class Knowledge:
 
     @property
     def normalised_gain(self) -> float | None:
-        """Hake's g of the group: (mean post - mean pre) / (100 - mean pre), undefined at a mean pre of 100 %."""
-        if not self.both or self.both_pre_mean >= 100:
+        """Hake's g of the group over the paired means, None at a mean pre-test of 100 % (quizzes' definition)."""
+        if not self.both:
             return None
-        return (self.both_post_mean - self.both_pre_mean) / (100 - self.both_pre_mean)
+        return normalised_gain(self.both_pre_mean, self.both_post_mean)
 
     @property
     def improved_share(self) -> float | None:
