@@ -23,6 +23,9 @@ SECURITY_HEADERS = {
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    from .privacy import install_log_redaction
+
+    install_log_redaction()  # before anything logs: no password, token or phone number in any log line
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, test_config)
     register_extensions(app)
