@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField
+from wtforms.widgets import HiddenInput
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import Form
@@ -157,7 +158,7 @@ class WalkInForm(ParticipantFieldsMixin, CheckInKeyForm):
 
 
 class ReturningWalkInForm(CheckInKeyForm):
-    participant_id = HiddenField(validators=[DataRequired()])
+    participant_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     submit = SubmitField(_l("Check in"))
 
 

@@ -9,9 +9,11 @@ from flask_login import current_user
 
 from ..auth.forms import ConfirmForm
 from ..auth.services import log_action, staff_required
-from ..events.models import Event
+from ..events.models import Event, TargetGroup
 from ..events.routes import event_for_change, session_for_change
+from ..events.services import active_entries
 from ..extensions import db, limiter
+from ..templating import local_datetime
 from ..timeutil import utcnow
 from . import bp, services, sheets
 from .device import PARTICIPANT_COOKIE, remember_participant, remembered_participant
@@ -301,8 +303,8 @@ def walk_in(session_id: int):
 def walk_in_returning(session_id: int):
     session = session_for_change(session_id)
     form = ReturningWalkInForm()
-    participant = db.session.get(Participant, int(form.participant_id.data or 0)) if (form.participant_id.data or "").isdigit() else None
-    if form.validate_on_submit() and participant is not None and participant.anonymised_at is None:
+    participant = db.session.get(Participant, form.participant_id.data) if form.validate_on_submit() else None
+    if participant is not None and participant.anonymised_at is None:
         result = services.check_in(session, participant, CheckInMethod.WALK_IN, form.key.data, recorded_by=current_user)
         db.session.commit()
         flash_result(result)
@@ -340,10 +342,6 @@ def attendance_remove(attendance_id: int):
 def sheet_context(event: Event, session=None) -> sheets.SheetContext:
     def entries(items):
         return [(item.id, item.name_en, item.name_km, item.code) for item in items]
-
-    from ..events.services import active_entries
-    from ..events.models import TargetGroup
-    from ..templating import local_datetime
 
     return sheets.SheetContext(
         session_id=session.id if session else None, title=event.title,
@@ -406,8 +404,6 @@ def upload_page(event, session, scope):
 
 
 def group_names(event):
-    from ..events.models import TargetGroup
-
     return {group.id: group.name for group in db.session.scalars(db.select(TargetGroup))}
 
 
