@@ -29,7 +29,7 @@ def test_trainer_logs_in_on_a_phone_creates_an_event_with_two_sessions_and_finds
     screenshot(phone, "event-new-filled")
     phone.click("input[name=submit]")
     phone.wait_for_selector("text=Event created.")
-    assert phone.locator("table tbody tr").count() == 2
+    assert phone.locator("#sessions tbody tr").count() == 2
     screenshot(phone, "event-detail")
 
     phone.goto(f"{live_server}/events")
