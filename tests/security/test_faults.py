@@ -1,0 +1,261 @@
+"""Faults: a database that goes away and comes back, a worker killed in the middle of check-ins,
+and rate limits shared by every worker through Redis (ASVS V15/V16; issue: nothing is lost)."""
+
+import hashlib
+import os
+import re
+import shutil
+import signal
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from http.cookiejar import CookieJar
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import TEST_PASSWORD, PortalClient, postgres_url, settings_for
+from tests.factories import make_event
+from tests.security.servers import CuttableProxy, drop_database, gunicorn, migrated_copy_url, server_environment, worker_pids
+from training_portal import create_app
+from training_portal.auth.models import Role
+from training_portal.auth.services import create_user
+from training_portal.events.services import load_reference_data
+from training_portal.extensions import db, limiter
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+KEY = re.compile(r'name="key"[^>]*value="([^"]+)"')
+
+
+# --- The database goes away and comes back ---------------------------------------------------
+
+
+@pytest.fixture
+def outage(app, database_url, tmp_path):
+    """(app, cut, restore): an app whose database connection a test can cut and restore.
+
+    PostgreSQL: the app talks to the database through a TCP proxy that drops every connection.
+    SQLite: the database file is replaced by a folder of the same name (new connections fail), and
+    put back. The app keeps its engine and pool throughout: recovery needs no restart.
+    """
+    if postgres_url():
+        proxy = CuttableProxy("127.0.0.1", 5432)
+        host_port = re.search(r"@([^/]+)/", database_url).group(1)
+        url = database_url.replace(host_port, f"127.0.0.1:{proxy.port}", 1)
+        cut, restore = proxy.cut, proxy.restore
+    else:
+        url = f"sqlite:///{tmp_path / 'outage.db'}"
+        path, away = tmp_path / "outage.db", tmp_path / "outage.db.away"
+
+        def cut():
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(f"{path}{suffix}"):
+                    shutil.move(f"{path}{suffix}", f"{away}{suffix}")
+            path.mkdir()
+            flaky.engine_for_test.dispose()  # SQLite keeps open files working; new connections are what fail
+
+        def restore():
+            path.rmdir()
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(f"{away}{suffix}"):
+                    shutil.move(f"{away}{suffix}", f"{path}{suffix}")
+
+    flaky = create_app(settings_for(url))
+    flaky.instance_path = str(tmp_path)
+    flaky.test_client_class = PortalClient
+    with flaky.app_context():
+        flaky.engine_for_test = db.engine
+        if not postgres_url():
+            db.create_all()
+            load_reference_data()
+            db.session.commit()
+        db.session.remove()
+    try:
+        yield flaky, cut, restore
+    finally:
+        with flaky.app_context():
+            db.engine.dispose()
+        limiter.init_app(app)  # the limiter is global: bind it to the test app again
+
+
+def test_without_its_database_the_app_answers_503_and_recovers_by_itself(outage, world):
+    flaky, cut, restore = outage
+    client = flaky.test_client()
+    client.set_cookie("lang", "en")
+    code = world.session.checkin_code
+    assert client.get("/healthz").status_code == 200
+    reachable = 200 if postgres_url() else 404  # on SQLite the app has a database of its own, without this code
+    assert client.get(f"/c/{code}").status_code == reachable
+
+    cut()
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.get_json() == {"status": "unavailable"}
+    for url in (f"/c/{code}", "/events", "/p/some-card-code-000000"):
+        page = client.get(url)
+        assert page.status_code in (503, 302), url  # 302: a staff page sends the visitor to log in first
+        if page.status_code == 503:
+            text = page.get_data(as_text=True)
+            assert "The service is briefly unavailable" in text and "Traceback" not in text
+            assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    login = client.post_form("/login", {"email": "someone@example.org", "password": TEST_PASSWORD})
+    assert login.status_code == 503
+
+    restore()
+    assert client.get("/healthz").status_code == 200
+    assert client.get(f"/c/{code}").status_code == reachable
+    assert client.get("/login").status_code == 200
+
+
+# --- Servers in subprocesses -------------------------------------------------------------------
+
+
+@pytest.fixture
+def served(app, database_url, tmp_path):
+    """A database of its own with an open session, and a function that starts gunicorn on it."""
+    url = migrated_copy_url(database_url, tmp_path, f"srv{uuid.uuid4().hex[:6]}")
+    setup = create_app(settings_for(url))
+    with setup.app_context():
+        db.create_all()
+        load_reference_data()
+        trainer = create_user("trainer@example.org", "Trainer", Role.TRAINER, TEST_PASSWORD)
+        event = make_event(trainer, groups=("taxi_driver",), language="en")
+        event.sessions[0].checkin_open = True
+        db.session.commit()
+        info = {"url": url, "code": event.sessions[0].checkin_code, "session_id": event.sessions[0].id,
+                "target_group": event.target_groups[0].id}
+        province = db.session.execute(sa.text("SELECT id FROM provinces WHERE code = 'phnom_penh'")).scalar()
+        info["province"] = province
+        db.session.remove()
+        db.engine.dispose()
+    limiter.init_app(app)
+
+    def start(workers=3, **settings):
+        return gunicorn(server_environment(url, tmp_path, **settings), workers=workers)
+
+    info["start"] = start
+    yield info
+    drop_database(url)
+
+
+class Phone:
+    """A browser with its own cookies, speaking HTTP to the server."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        self.opener.addheaders = [("Accept-Language", "en")]
+
+    def get(self, path: str) -> tuple[int, str, dict]:
+        try:
+            with self.opener.open(self.base + path, timeout=30) as response:
+                return response.status, response.read().decode(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(), dict(error.headers)
+
+    def post(self, path: str, data: dict) -> tuple[int, str, dict]:
+        request = urllib.request.Request(self.base + path, data=urllib.parse.urlencode(data).encode(), method="POST")
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode(), dict(response.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(), dict(error.headers)
+
+
+def checkin_form(phone: Phone, served: dict, name: str) -> dict:
+    _status, page, _headers = phone.get(f"/c/{served['code']}")
+    return {"csrf_token": CSRF.search(page).group(1), "key": KEY.search(page).group(1), "kind": "new",
+            "name": name, "sex": "male", "age_band": "18_24", "target_group_id": served["target_group"],
+            "province_id": served["province"], "consent": "y"}
+
+
+def stored_key(session_id: int, client_key: str) -> str:
+    """How the attendance records a client's idempotency key (scoped to the session)."""
+    return hashlib.sha256(f"session:{session_id}:{client_key}".encode()).hexdigest()
+
+
+def test_a_worker_killed_during_check_ins_loses_no_check_in_and_retries_count_once(served):
+    phones_count = 36
+    with served["start"](workers=3) as (base, master):
+        phones = [Phone(base) for _ in range(phones_count)]
+        forms = [checkin_form(phone, served, f"Driver {number}") for number, phone in enumerate(phones)]
+        confirmed: dict[int, bool] = {}
+        barrier = threading.Barrier(phones_count + 1)
+
+        def check_in(number):
+            barrier.wait()
+            time.sleep(number * 0.01)
+            try:
+                status, page, _ = phones[number].post(f"/c/{served['code']}", forms[number])
+                confirmed[number] = status == 200 and "checked in" in page
+            except OSError:  # the worker died under this request: the phone shows an error
+                confirmed[number] = False
+
+        threads = [threading.Thread(target=check_in, args=(number,)) for number in range(phones_count)]
+        for thread in threads:
+            thread.start()
+        barrier.wait()
+        time.sleep(0.12)
+        victims = worker_pids(master.pid)
+        assert victims, "no gunicorn workers found"
+        os.kill(victims[0], signal.SIGKILL)
+        for thread in threads:
+            thread.join(timeout=90)
+
+        engine = sa.create_engine(served["url"].replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.connect() as connection:
+            stored = set(connection.execute(sa.text("SELECT idempotency_key FROM attendances")).scalars())
+        keys = [stored_key(served["session_id"], form["key"]) for form in forms]
+        # Every check-in the phone was told about is in the database.
+        assert all(keys[number] in stored for number, ok in confirmed.items() if ok)
+
+        # Every phone now retries its same form (same idempotency key), the confirmed ones too.
+        for number in range(phones_count):
+            status, page, _ = phones[number].post(f"/c/{served['code']}", forms[number])
+            assert status == 200 and "checked in" in page, (number, status)
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT idempotency_key FROM attendances")).scalars().all()
+            participants = connection.execute(sa.text("SELECT count(*) FROM participants")).scalar()
+        engine.dispose()
+        assert sorted(rows) == sorted(keys)  # exactly one row per check-in, none lost, none doubled
+        assert participants == phones_count
+        assert os.path.exists(f"/proc/{master.pid}") and len(worker_pids(master.pid)) == 3  # replaced
+
+
+# --- Rate limits shared by all workers ------------------------------------------------------------
+
+
+def redis_settings() -> dict:
+    return {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/11", "RATELIMIT_KEY_PREFIX": f"t{uuid.uuid4().hex[:10]}"}
+
+
+def test_login_limit_is_shared_by_every_worker_through_redis(served):
+    with served["start"](workers=3, LOGIN_RATE_LIMIT="12 per minute", **redis_settings()) as (base, _master):
+        statuses, workers = [], set()
+        for attempt in range(16):
+            phone = Phone(base)  # a new browser (and connection) each time, as an attacker would
+            _status, page, _ = phone.get("/login")
+            status, _page, headers = phone.post("/login", {
+                "csrf_token": CSRF.search(page).group(1), "email": "trainer@example.org",
+                "password": f"wrong guess {attempt}"})
+            statuses.append(status)
+            workers.add(headers.get("X-Worker-Pid"))
+        assert statuses[:12] == [200] * 12 and statuses[12:] == [429] * 4
+        assert len(workers) > 1  # several workers answered, and still counted together
+
+
+def test_check_in_limit_per_device_is_shared_by_every_worker_through_redis(served):
+    with served["start"](workers=3, CHECKIN_DEVICE_RATE_LIMIT="8 per minute", **redis_settings()) as (base, _m):
+        phone = Phone(base)
+        statuses, workers = [], set()
+        for _ in range(11):
+            status, _page, headers = phone.get(f"/c/{served['code']}")
+            statuses.append(status)
+            workers.add(headers.get("X-Worker-Pid"))
+        # The first view has no device yet and is not counted.
+        assert statuses[:9] == [200] * 9 and statuses[9:] == [429, 429]
+        assert len(workers) > 1
+        neighbour = Phone(base)  # the same address, another phone
+        assert neighbour.get(f"/c/{served['code']}")[0] == 200
