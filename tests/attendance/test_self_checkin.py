@@ -161,3 +161,10 @@ def test_personal_card_page_shows_the_qr_with_only_the_card_url(client, trainer)
     assert client.get("/p/not-a-real-card-code-000").status_code == 404
     svg = client.get(f"/p/{participant.card_code}/qr.svg")
     assert svg.mimetype == "image/svg+xml"
+
+
+def test_the_province_may_be_left_unstated(client, trainer):
+    session = open_event(trainer).sessions[0]
+    response = self_checkin(client, session.checkin_code, name="", province_id="")
+    assert response.status_code == 200
+    assert db.session.scalar(select(Participant)).province_id is None

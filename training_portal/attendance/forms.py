@@ -73,7 +73,8 @@ class ParticipantFieldsMixin:
         if len(groups) > 1 and self.target_group_id.data is None and self.fresh:
             self.target_group_id.choices.insert(0, ("", _l("Choose…")))
         if hasattr(self, "province_id"):
-            self.province_id.choices = [(province.id, province.name) for province in services.provinces()]
+            self.province_id.choices = [("", _l("Not stated"))] + [
+                (province.id, province.name) for province in services.provinces()]
 
     def participant_fields(self) -> services.ParticipantFields:
         return services.ParticipantFields(
@@ -88,6 +89,7 @@ class ParticipantFieldsMixin:
 
 
 def group_id(value):
+    """An id from a select, None for its blank choice."""
     return int(value) if value not in (None, "") else None
 
 
@@ -96,7 +98,7 @@ class SelfCheckInForm(ParticipantFieldsMixin, CheckInKeyForm):
     sex = RadioField(_l("Sex"), validators=[InputRequired(_l("Choose one."))])
     age_band = SelectField(_l("Age"), validators=[InputRequired(_l("Choose one.")), DataRequired(_l("Choose one."))])
     target_group_id = SelectField(_l("You are"), coerce=group_id, validators=[InputRequired(_l("Choose one."))])
-    province_id = SelectField(_l("Province where you live"), coerce=int, validators=[InputRequired()])
+    province_id = SelectField(_l("Province where you live"), coerce=group_id, validators=[Optional()])
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), valid_phone])
     consent = BooleanField(
         _l("I agree that the organisers record my attendance and these answers for their program reports."),
@@ -176,7 +178,7 @@ class RegisterForm(ParticipantFieldsMixin, Form):
     target_group_id = SelectField(_l("Target group"), coerce=group_id, validators=[InputRequired(_l("Choose one."))])
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), valid_phone])
     organisation = StringField(_l("Organisation (optional)"), validators=[Optional(), Length(max=120)])
-    province_id = SelectField(_l("Province"), coerce=int, validators=[InputRequired()])
+    province_id = SelectField(_l("Province"), coerce=group_id, validators=[Optional()])
     submit = SubmitField(_l("Register"))
 
     def __init__(self, event, *args, **kwargs):
