@@ -125,6 +125,11 @@ class PortalClient(FlaskClient):
         finally:
             db.session.expire_all()
 
+    def english(self) -> "PortalClient":
+        """Pages in English from now on, as after tapping "English"."""
+        self.set_cookie("lang", "en")
+        return self
+
     def csrf_token(self) -> str:
         page = self.get("/login", follow_redirects=True).get_data(as_text=True)
         match = CSRF_PATTERN.search(page)

@@ -3,26 +3,22 @@
 import pytest
 
 
-def in_english(client):
-    client.set_cookie("lang", "en")
-    return client
-
 
 @pytest.fixture
 def client(client):
-    return in_english(client)
+    return client.english()
 
 
 @pytest.fixture
 def trainer_client(trainer_client):
-    return in_english(trainer_client)
+    return trainer_client.english()
 
 
 @pytest.fixture
 def other_trainer_client(other_trainer_client):
-    return in_english(other_trainer_client)
+    return other_trainer_client.english()
 
 
 @pytest.fixture
 def manager_client(manager_client):
-    return in_english(manager_client)
+    return manager_client.english()

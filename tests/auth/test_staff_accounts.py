@@ -9,10 +9,6 @@ from training_portal.auth.services import authenticate, hash_password
 from training_portal.extensions import db, limiter
 
 
-def english(client):
-    client.set_cookie("lang", "en")
-    return client
-
 
 def test_login_page_offers_the_language_switch_and_a_login_form(client):
     page = client.get("/login").get_data(as_text=True)
@@ -21,7 +17,7 @@ def test_login_page_offers_the_language_switch_and_a_login_form(client):
 
 
 def test_wrong_password_is_refused_with_a_message_and_no_session(client, trainer):
-    response = english(client).post_form("/login", {"email": trainer.email, "password": "not the password"})
+    response = client.english().post_form("/login", {"email": trainer.email, "password": "not the password"})
     assert response.status_code == 200
     assert "Email or password is not correct." in response.get_data(as_text=True)
     assert client.get("/events").status_code == 302
@@ -78,7 +74,7 @@ def test_password_change_logs_out_other_devices(app, trainer, trainer_client):
     laptop = trainer_client
     phone = app.test_client()
     assert phone.login(trainer.email).status_code == 302
-    response = english(laptop).post_form("/account/password", {
+    response = laptop.english().post_form("/account/password", {
         "current": TEST_PASSWORD, "password": "a long new passphrase", "confirm": "a long new passphrase"})
     assert response.status_code == 302
     assert laptop.get("/events").status_code == 200
@@ -86,7 +82,7 @@ def test_password_change_logs_out_other_devices(app, trainer, trainer_client):
 
 
 def test_common_and_short_passwords_are_refused(app, admin_client):
-    english(admin_client)
+    admin_client.english()
     for password, message in [("password123", "This password is too common."), ("short", "Use at least 8 characters.")]:
         response = admin_client.post_form("/admin/staff/new", {
             "email": "new@example.org", "name": "New Trainer", "role": "trainer", "password": password})

@@ -10,10 +10,6 @@ from training_portal.extensions import db
 from training_portal.timeutil import local_today
 
 
-def english(client):
-    client.set_cookie("lang", "en")
-    return client
-
 
 def event_form(**overrides):
     form = {
@@ -67,7 +63,7 @@ def test_trainer_creates_an_event_with_two_sessions_and_is_its_trainer(app, trai
     ({"sessions-1-start": ""}, "This field is required."),
 ])
 def test_bad_input_gets_a_message_next_to_the_field_and_writes_nothing(app, trainer_client, overrides, message):
-    response = english(trainer_client).post_form("/events/new", event_form(**overrides))
+    response = trainer_client.english().post_form("/events/new", event_form(**overrides))
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert message in page
@@ -127,7 +123,7 @@ def test_trainer_edits_adds_and_removes_sessions(app, trainer, trainer_client):
 
 def test_adding_a_session_that_ends_before_it_starts_is_refused(app, trainer, trainer_client):
     event = make_event(trainer, trainers=[trainer])
-    response = english(trainer_client).post_form(f"/events/{event.id}/sessions", {"day": "2026-12-09", "start": "13:00", "end": "12:00"})
+    response = trainer_client.english().post_form(f"/events/{event.id}/sessions", {"day": "2026-12-09", "start": "13:00", "end": "12:00"})
     assert response.status_code == 400
     assert "The end time must be after the start time." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Session)) == 1
@@ -137,7 +133,7 @@ def test_cancelling_needs_a_reason_and_closes_check_in(app, trainer, trainer_cli
     event = make_event(trainer, trainers=[trainer])
     event.sessions[0].checkin_open = True
     db.session.commit()
-    response = english(trainer_client).post_form(f"/events/{event.id}/cancel", {"reason": ""})
+    response = trainer_client.english().post_form(f"/events/{event.id}/cancel", {"reason": ""})
     assert response.status_code == 400 and "This field is required." in response.get_data(as_text=True)
     db.session.refresh(event)
     assert event.status == EventStatus.PLANNED
@@ -146,7 +142,7 @@ def test_cancelling_needs_a_reason_and_closes_check_in(app, trainer, trainer_cli
     db.session.refresh(event)
     assert event.status == EventStatus.CANCELLED and event.cancel_reason == "Flooding in the province"
     assert not event.sessions[0].is_open
-    page = english(trainer_client).get(f"/events/{event.id}").get_data(as_text=True)
+    page = trainer_client.english().get(f"/events/{event.id}").get_data(as_text=True)
     assert "Cancelled: Flooding in the province" in page
 
 

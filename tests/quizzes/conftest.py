@@ -82,21 +82,17 @@ def participant_client(client, participant):
     return client
 
 
-def english(client):
-    client.set_cookie("lang", "en")
-    return client
-
 
 @pytest.fixture
 def trainer_client(trainer_client):
-    return english(trainer_client)
+    return trainer_client.english()
 
 
 @pytest.fixture
 def other_trainer_client(other_trainer_client):
-    return english(other_trainer_client)
+    return other_trainer_client.english()
 
 
 @pytest.fixture
 def manager_client(manager_client):
-    return english(manager_client)
+    return manager_client.english()

@@ -11,17 +11,13 @@ from tests.factories import make_event
 from .helpers import attend, open_workbook, person, row_named, sheet_rows, tally
 
 
-def english(client):
-    client.set_cookie("lang", "en")
-    return client
-
 
 def test_manager_sees_the_annual_report_sentence_tables_and_downloads(manager_client, manager):
     training = make_event(manager, type_code="training", days=(date(2015, 2, 10),))
     attend(person("female"), training.sessions[0])
     tally(make_event(manager, type_code="guest_speaker", days=(date(2015, 3, 1),)), 1234, "male")
 
-    page = english(manager_client).get("/reports?year=2015").get_data(as_text=True)
+    page = manager_client.english().get("/reports?year=2015").get_data(as_text=True)
     assert "In 2015, 1 participant attended 1 training activity." in page
     assert "Invited to be a guest speaker at 1 government-led event with 1,234 participants." in page
     for caption in ("Participants by event type", "Participants by target group", "Participants by province",
@@ -38,7 +34,7 @@ def test_a_trainer_sees_only_their_own_events(trainer_client, manager, trainer, 
     attend(person(), own.sessions[0])
     tally(theirs, 500)
 
-    page = english(trainer_client).get(f"/reports?year=2015&trainer={other_trainer.id}").get_data(as_text=True)
+    page = trainer_client.english().get(f"/reports?year=2015&trainer={other_trainer.id}").get_data(as_text=True)
     assert "In 2015, 1 participant attended 1 workshop." in page
     assert "awareness raising event" not in page
     assert 'name="trainer"' not in page
@@ -46,7 +42,7 @@ def test_a_trainer_sees_only_their_own_events(trainer_client, manager, trainer, 
 
 
 def test_a_bad_filter_gets_a_message_and_no_figures(manager_client, manager):
-    response = english(manager_client).get("/reports?year=1900")
+    response = manager_client.english().get("/reports?year=1900")
     assert response.status_code == 400
     assert "Number must be between 2000 and 2100." in response.get_data(as_text=True)
 
@@ -59,7 +55,7 @@ def test_the_dashboard_needs_a_staff_login(client):
 def test_admin_sets_the_fiscal_year_start_month(admin_client, admin, manager):
     july = make_event(manager, days=(date(2016, 1, 15),))
     attend(person(), july.sessions[0])
-    assert english(admin_client).get("/admin/report-settings").status_code == 200
+    assert admin_client.english().get("/admin/report-settings").status_code == 200
 
     response = admin_client.post_form("/admin/report-settings", {"start_month": "7"})
     assert response.status_code == 302
@@ -71,7 +67,7 @@ def test_admin_sets_the_fiscal_year_start_month(admin_client, admin, manager):
 
 
 def test_a_bad_fiscal_month_is_refused_and_nothing_is_written(admin_client, admin):
-    response = english(admin_client).post_form("/admin/report-settings", {"start_month": "13"})
+    response = admin_client.english().post_form("/admin/report-settings", {"start_month": "13"})
     assert response.status_code == 200
     assert "Not a valid choice." in response.get_data(as_text=True)
     assert db.session.get(Setting, "fiscal_year_start_month") is None
