@@ -63,13 +63,19 @@ def event_new():
     return render_template("events/form.html", form=form, event=None)
 
 
+def render_event_page(event: Event, session_form=None, cancel_form=None, status: int = 200):
+    """The event page, re-rendered with a form's messages when one of its forms was wrong."""
+    return render_template(
+        "events/detail.html", event=event, status_labels=STATUS_LABELS,
+        may_change=event.can_be_changed_by(current_user), confirm=ConfirmForm(),
+        session_form=session_form or SessionForm(), cancel_form=cancel_form or CancelForm(),
+    ), status
+
+
 @bp.route("/events/<int:event_id>")
 @staff_required
 def event_detail(event_id: int):
-    event = db.get_or_404(Event, event_id)
-    return render_template("events/detail.html", event=event, status_labels=STATUS_LABELS,
-                           may_change=event.can_be_changed_by(current_user), confirm=ConfirmForm(),
-                           session_form=SessionForm(), cancel_form=CancelForm())
+    return render_event_page(db.get_or_404(Event, event_id))
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -102,8 +108,7 @@ def session_add(event_id: int):
         db.session.commit()
         flash(_("Session added."), "success")
         return redirect(url_for("events.event_detail", event_id=event.id))
-    return render_template("events/detail.html", event=event, status_labels=STATUS_LABELS, may_change=True,
-                           confirm=ConfirmForm(), session_form=form, cancel_form=CancelForm()), 400
+    return render_event_page(event, session_form=form, status=400)
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -161,8 +166,7 @@ def event_cancel(event_id: int):
         db.session.commit()
         flash(_("Event cancelled."), "success")
         return redirect(url_for("events.event_detail", event_id=event.id))
-    return render_template("events/detail.html", event=event, status_labels=STATUS_LABELS, may_change=True,
-                           confirm=ConfirmForm(), session_form=SessionForm(), cancel_form=form), 400
+    return render_event_page(event, cancel_form=form, status=400)
 
 
 @bp.post("/events/<int:event_id>/reopen")
