@@ -1,5 +1,7 @@
 """Database engine settings that make SQLite safe for several server workers."""
 
+from contextlib import contextmanager
+
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -32,6 +34,22 @@ def configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if transaction_may_write() else "BEGIN")
 
 
+@contextmanager
+def reading_only():
+    """Transactions begun inside this block only read: on SQLite they do not take the write lock.
+
+    For work that reads after its request has ended, such as a streamed download
+    in an application context of its own, which would otherwise begin IMMEDIATE
+    (as shell commands do) and hold check-ins back while a slow phone fetches it.
+    """
+    previous = g.get("reading_only", False)
+    g.reading_only = True
+    try:
+        yield
+    finally:
+        g.reading_only = previous
+
+
 def transaction_may_write() -> bool:
     """A request with a state-changing method (until its view has returned), or work outside a request (CLI).
 
@@ -39,6 +57,8 @@ def transaction_may_write() -> bool:
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS to False, so that their reads do not
     hold the write lock.
     """
+    if g.get("reading_only"):
+        return False
     if has_request_context():
         # Once the view has returned, what still reads (a streamed download) must not hold the write
         # lock while a slow phone fetches it: check-ins would wait behind it.

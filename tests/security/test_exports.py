@@ -128,3 +128,4 @@ def test_exports_aggregate_by_default_a_trainer_gets_no_personal_table(app, tric
     workbook = trainer.post_form("/reports/workbook?year=2015", {"language": "en"}, buffered=True)
     names = [value for value, _type in cells_of(workbook.get_data(), "xlsx") if isinstance(value, str)]
     assert not any("HYPERLINK" in name or "Dara Sok" == name for name in names)
+
