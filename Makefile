@@ -63,3 +63,7 @@ test-sqlite:
 test-postgres:
 	@echo "== Test suite on PostgreSQL"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (not part of `make test`): gunicorn on SQLite and PostgreSQL, see docs/performance.md.
+bench: install-dev chromium
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

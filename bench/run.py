@@ -1,0 +1,318 @@
+"""`make bench`: the app under gunicorn on SQLite and PostgreSQL, measured against its own /healthz.
+
+    .venv/bin/python -m bench.run [--quick] [--only sqlite|postgresql] [--no-pages]
+
+Prints a table and writes it to bench/RESULTS.md. See docs/performance.md.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from . import data, flows, load, pages, server
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "RESULTS.md"
+POSTGRES_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+CLIENTS = 16
+SERVER_CONFIGS = [("sync", 4, 1), ("gthread", 2, 4)]
+
+TARGET_FLOW_RATIO = 0.15
+TARGET_P99_MS = 150
+TARGET_XLSX_RATIO = 20
+TARGET_EXPORT_MB = 150
+TARGET_FIRST_BYTE_S = 1.0
+TARGET_DASHBOARD_S = 1.0
+TARGET_PAGE_KB = 30
+TARGET_PAGE_REQUESTS = 6
+TARGET_PAINT_S = 3.0
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+# --- Databases --------------------------------------------------------------------
+
+
+class Database:
+    def __init__(self, kind: str, folder: Path):
+        self.kind = kind
+        if kind == "sqlite":
+            self.url = f"sqlite:///{folder / 'bench.db'}"
+        else:
+            self.name = f"bench_{uuid.uuid4().hex[:10]}"
+            self.url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{self.name}"
+
+    def create(self) -> None:
+        if self.kind == "postgresql":
+            self._admin(f'CREATE DATABASE "{self.name}"')
+
+    def drop(self) -> None:
+        if self.kind == "postgresql":
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def _admin(self, statement: str) -> None:
+        engine = sa.create_engine(POSTGRES_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"),
+                                  isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.exec_driver_sql(statement)
+        engine.dispose()
+
+
+def postgres_version() -> str:
+    try:
+        engine = sa.create_engine(POSTGRES_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"))
+        with engine.connect() as connection:
+            version = connection.exec_driver_sql("SHOW server_version").scalar()
+        engine.dispose()
+        return version
+    except sa.exc.OperationalError:
+        return ""
+
+
+# --- Load flows -------------------------------------------------------------------
+
+
+def offset_flow(flow, offset):
+    async def shifted(client, number):
+        return await flow(client, number + offset)
+    return shifted
+
+
+async def measure_server(port: int, fd: data.FlowData, seconds: float, offsets: dict) -> dict:
+    results = {}
+    results["healthz"] = await load.run_load("healthz", port, flows.healthz(), CLIENTS, seconds, 1, 10**8)
+    results["checkin"] = await load.run_load("checkin", port, offset_flow(flows.self_checkin(fd), offsets["checkin"]),
+                                             CLIENTS, seconds, 1, 10**8)
+    cookies = await flows.login(port)
+    scan, setup = flows.staff_scan(fd, cookies)
+    results["scan"] = await load.run_load("scan", port, offset_flow(scan, offsets["scan"]), CLIENTS, seconds, 1,
+                                          len(fd.scan_cards) - offsets["scan"], setup=setup)
+    results["quiz"] = await load.run_load("quiz", port, offset_flow(flows.quiz_submission(fd), offsets["quiz"]),
+                                          CLIENTS, seconds, 1, len(fd.quiz_people) - offsets["quiz"])
+    for key in ("checkin", "scan", "quiz"):
+        offsets[key] += len(results[key].succeeded) + results[key].errors + 64
+    return results
+
+
+def verify_rows(app, fd: data.FlowData, succeeded: dict) -> dict:
+    """Exactly one attendance (and one participant) per successful check-in, one attempt per submission."""
+    from training_portal.attendance.models import Attendance, Participant
+    from training_portal.extensions import db
+    from training_portal.quizzes.models import Answer, Phase, QuizAttempt
+
+    with app.app_context():
+        in_flow = Attendance.session_id.in_(fd.session_ids)
+        count = lambda query: db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))  # noqa: E731
+        checkins = count(sa.select(Attendance.id).where(in_flow, Attendance.method == "self",
+                                                        ~Attendance.idempotency_key.like("quiz-%")))
+        people = count(sa.select(Participant.id).where(Participant.name.like("Load participant %")))
+        scans = count(sa.select(Attendance.id).where(in_flow, Attendance.method == "scan"))
+        attempts = count(sa.select(QuizAttempt.id).where(QuizAttempt.event_id.in_(fd.event_ids),
+                                                         QuizAttempt.phase == Phase.PRE))
+        answers = count(sa.select(Answer.id).join(QuizAttempt).where(QuizAttempt.event_id.in_(fd.event_ids)))
+    return {
+        "checkin": (checkins, people, succeeded["checkin"], checkins == people == succeeded["checkin"]),
+        "scan": (scans, scans, succeeded["scan"], scans == succeeded["scan"]),
+        "quiz": (attempts, answers // 15, succeeded["quiz"], attempts == succeeded["quiz"] and answers == 15 * attempts),
+    }
+
+
+# --- Dashboard and exports ----------------------------------------------------------
+
+
+def dashboard_seconds(app, year: int) -> dict:
+    """The yearly dashboard's queries (build_report) in the process: first run and best of three."""
+    from flask_babel import force_locale
+
+    from training_portal.extensions import db
+    from training_portal.reports import services
+    from training_portal.reports.metrics import Period, ReportFilters
+
+    timings = []
+    with app.app_context(), app.test_request_context(), force_locale("en"):
+        for _ in range(3):
+            began = time.perf_counter()
+            report = services.build_report(ReportFilters(Period(year)))
+            timings.append(time.perf_counter() - began)
+            db.session.rollback()
+    return {"first": timings[0], "best": min(timings), "participants": report.totals.participants}
+
+
+async def http_timing(port: int, cookies: dict, method: str, path: str, form=None) -> dict:
+    """Time to the first byte and to the last byte of one request."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    body = "&".join(f"{k}={v}" for k, v in (form or {}).items()).encode()
+    head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Accept-Encoding: gzip", "Connection: close",
+            "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items())]
+    if form is not None:
+        head += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+    began = time.perf_counter()
+    writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+    first = await reader.read(1)
+    first_byte = time.perf_counter() - began
+    size = len(first)
+    status = b""
+    rest = await reader.read(65536)
+    status = (first + rest)[:12]
+    size += len(rest)
+    while chunk := await reader.read(1 << 20):
+        size += len(chunk)
+    writer.close()
+    return {"first_byte": first_byte, "total": time.perf_counter() - began, "bytes": size,
+            "status": int(status.split()[1]) if len(status.split()) > 1 else 0}
+
+
+async def staff_downloads(port: int, year_small: int, year_large: int) -> dict:
+    cookies = await flows.login(port)
+    client = load.Client(port)
+    client.cookies.update(cookies)
+    page = await client.request("GET", f"/reports?year={year_large}")
+    token = load.hidden_value(page.text, "csrf_token")
+    await client.close()
+    cookies = dict(client.cookies)
+    results = {"dashboard_http": await http_timing(port, cookies, "GET", f"/reports?year={year_large}")}
+    for year in (year_small, year_large):
+        for file_format in ("xlsx", "csv"):
+            results[f"{file_format}_{year}"] = await http_timing(
+                port, cookies, "POST", f"/reports/attendance.{file_format}?year={year}",
+                {"csrf_token": token, "language": "en"})
+    return results
+
+
+def export_probe(url: str, mode: str, year: int) -> dict:
+    output = subprocess.run([sys.executable, "-m", "bench.export_probe", url, mode, str(year)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=900)
+    if output.returncode != 0:
+        return {"error": output.stderr[-800:]}
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+# --- The run ------------------------------------------------------------------------
+
+
+def run_database(kind: str, folder: Path, args) -> dict:
+    from training_portal import create_app
+    from training_portal.extensions import db
+
+    database = Database(kind, folder)
+    database.create()
+    figures = {"kind": kind}
+    try:
+        app = create_app({"DATABASE_URL": database.url})
+        with app.app_context():
+            began = time.perf_counter()
+            data.create_schema()
+            fd = data.prepare_flows(scan_people=40_000, quiz_people=40_000)
+            small = data.bulk_year(2023, 10_000 if args.quick else 100_000, seed=1)
+            large = data.bulk_year(2024, 100_000 if args.quick else 1_000_000, seed=2)
+            figures["prepare_s"] = time.perf_counter() - began
+            figures["rows"] = {"small": small.attendances, "large": large.attendances}
+            db.session.remove()
+        log(f"{kind}: data ready in {figures['prepare_s']:.0f} s")
+        offsets = {"checkin": 0, "scan": 0, "quiz": 0}
+        succeeded = {"checkin": 0, "scan": 0, "quiz": 0}
+        figures["load"] = {}
+        for worker_class, workers, threads in SERVER_CONFIGS:
+            label = f"{worker_class} {workers}w" + (f"x{threads}t" if threads > 1 else "")
+            with server.gunicorn(database.url, workers, worker_class, threads, folder / f"gunicorn-{kind}.log") as port:
+                results = asyncio.run(measure_server(port, fd, args.seconds, offsets))
+            for key in succeeded:
+                succeeded[key] += len(results[key].succeeded)
+            figures["load"][label] = results
+            base = results["healthz"].rate
+            log(f"{kind} {label}: healthz {base:.0f}/s; " + "; ".join(
+                f"{k} {r.rate:.1f}/s ratio {r.rate / base:.3f} p99 {r.percentile(0.99):.0f} ms errors {r.errors}"
+                for k, r in results.items() if k != "healthz"))
+        figures["verify"] = verify_rows(app, fd, succeeded)
+        log(f"{kind}: rows {figures['verify']}")
+
+        figures["dashboard"] = dashboard_seconds(app, 2024)
+        log(f"{kind}: dashboard {figures['dashboard']}")
+        with server.gunicorn(database.url, 2, "gthread", 4, folder / f"gunicorn-{kind}.log") as port:
+            figures["downloads"] = asyncio.run(staff_downloads(port, 2023, 2024))
+            log(f"{kind}: downloads {figures['downloads']}")
+            if kind == "sqlite" and not args.no_pages:
+                figures["pages"] = participant_pages(app, fd, port)
+        figures["export_speed"] = export_probe(database.url, "speed", 2023)
+        log(f"{kind}: export speed {figures['export_speed']}")
+        figures["export_memory"] = export_probe(database.url, "memory", 2024)
+        log(f"{kind}: export memory {figures['export_memory']}")
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        database.drop()
+    return figures
+
+
+def participant_pages(app, fd: data.FlowData, port: int) -> list:
+    from training_portal.events.models import Event
+    from training_portal.extensions import db
+
+    results = []
+    for index, language in ((0, "km"), (1, "en")):
+        with app.app_context():
+            event = db.session.get(Event, fd.event_ids[index])
+            assert event.language.value == language
+            event.post_test_open = True
+            db.session.commit()
+        results += pages.measure(f"http://127.0.0.1:{port}", fd.codes[index], fd.event_ids[index], language,
+                                  fd.target_group_id)
+        log(f"pages {language}: " + ", ".join(f"{p.page} {p.bytes}B {p.requests}req {p.paint_ms}ms" for p in results[-5:]))
+    return results
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": memory / 2**20, "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version, "postgresql": postgres_version(),
+            "load": os.getloadavg()[0], "os": platform.platform()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a tenth of the data, for trying the runner")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--no-pages", action="store_true")
+    parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds of each load run")
+    args = parser.parse_args()
+    os.chdir(ROOT)
+    began = time.perf_counter()
+    about = machine()
+    kinds = [args.only] if args.only else ["sqlite", "postgresql"]
+    if "postgresql" in kinds and not about["postgresql"]:
+        log(f"PostgreSQL at {POSTGRES_ADMIN_URL} does not answer: SQLite only")
+        kinds.remove("postgresql")
+    folder = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        figures = [run_database(kind, folder, args) for kind in kinds]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    from .report import render
+
+    text = render(about, figures, time.perf_counter() - began, args)
+    print(text)
+    RESULTS.write_text(text)
+    log(f"written to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
