@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..auth.forms import ConfirmForm
 from ..auth.services import log_action, staff_required
+from ..database import reading_only
 from ..events.models import Event, TargetGroup
 from ..events.routes import event_for_change, session_for_change
 from ..events.services import active_entries
@@ -103,7 +104,8 @@ def self_checkin(code: str):
     if request.method == "POST" and forms[kind].validate():
         result = self_checkin_result(session, kind, forms[kind], participant)
         if result is not None:
-            return checkin_answer(session, result)
+            with reading_only():  # committed: drawing the confirmation must not hold SQLite's write lock
+                return checkin_answer(session, result)
     elif request.method == "GET" and participant is not None and services.attendance_of(participant, session):
         return checkin_answer(session, services.CheckInResult(services.ALREADY_CHECKED_IN, participant))
     status = 400 if request.method == "POST" else 200
@@ -254,9 +256,11 @@ def scan(session_id: int):
         return render_template("attendance/scanner.html", session=session, event=session.event, form=form, result=None), 400
     result = services.staff_check_in_card(session, form.card.data, form.key.data, current_user)
     db.session.commit()
+    with reading_only():  # committed: the count that follows must not hold SQLite's write lock
+        count = services.checked_in_count(session)
     answer = {"status": result.status, "message": str(RESULT_MESSAGES[result.status]),
               "name": result.participant.name if result.participant else "",
-              "count": services.checked_in_count(session)}
+              "count": count}
     if wants_json:
         return jsonify(answer)
     return render_template("attendance/scanner.html", session=session, event=session.event, form=ScanForm(formdata=None),

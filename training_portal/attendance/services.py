@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
 from ..events.models import Event, Province, Session, TargetGroup
@@ -121,7 +121,8 @@ def session_by_code(code: str) -> Session | None:
     code = (code or "").strip().upper()
     if not code or len(code) > CHECKIN_CODE_MAX_LENGTH or not code.isalnum():
         return None
-    return db.session.scalar(select(Session).where(Session.checkin_code == code))
+    # With its event in the same query: every check-in page needs both.
+    return db.session.scalar(select(Session).where(Session.checkin_code == code).options(joinedload(Session.event)))
 
 
 def participant_by_card(card_code: str) -> Participant | None:
