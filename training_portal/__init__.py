@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     install_log_redaction()  # before anything logs: no password, token or phone number in any log line
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, test_config)
+    register_compression(app)  # first registered, so it runs after every other after_request function
     register_extensions(app)
     register_blueprints(app)
     register_security_headers(app)
@@ -59,6 +60,12 @@ def load_config(app: Flask, test_config: dict | None) -> None:
         app.config["PREFERRED_URL_SCHEME"] = "https"
     elif not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
+
+
+def register_compression(app: Flask) -> None:
+    from . import compression
+
+    compression.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

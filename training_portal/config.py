@@ -47,6 +47,10 @@ class Defaults:
 
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
 
+    # Static files (css, js, the Khmer font) are reused from the phone's cache for an
+    # hour instead of being asked for again on every page (400 ms each on 3G).
+    SEND_FILE_MAX_AGE_DEFAULT = timedelta(hours=1)
+
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "fixed-window"
