@@ -117,7 +117,7 @@ def register_security_headers(app: Flask) -> None:
 
 def register_error_handlers(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DataError, OperationalError
 
     def error_page(status: int):
         return render_template("error.html", status=status), status
@@ -128,6 +128,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         return render_template("error.html", status=400, csrf_expired=True), 400
+
+    @app.errorhandler(DataError)
+    def value_the_database_refuses(_error):
+        # A value no form check caught (a NUL character, a number too large for its column):
+        # nothing of the request is written, and the person is asked to check what they entered.
+        db.session.rollback()
+        app.logger.warning("request refused by the database: invalid value")
+        return render_template("error.html", status=400), 400
 
     @app.errorhandler(OperationalError)
     def database_unavailable(_error):

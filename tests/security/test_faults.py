@@ -81,10 +81,12 @@ def outage(app, database_url, tmp_path):
         limiter.init_app(app)  # the limiter is global: bind it to the test app again
 
 
-def test_without_its_database_the_app_answers_503_and_recovers_by_itself(outage, world):
+@pytest.mark.parametrize("language", ["km", "en"])
+def test_without_its_database_the_app_answers_503_and_recovers_by_itself(outage, world, language):
     flaky, cut, restore = outage
     client = flaky.test_client()
-    client.set_cookie("lang", "en")
+    client.set_cookie("lang", language)
+    unavailable = {"en": "The service is briefly unavailable", "km": 'lang="km"'}[language]
     code = world.session.checkin_code
     assert client.get("/healthz").status_code == 200
     reachable = 200 if postgres_url() else 404  # on SQLite the app has a database of its own, without this code
@@ -98,7 +100,7 @@ def test_without_its_database_the_app_answers_503_and_recovers_by_itself(outage,
         assert page.status_code in (503, 302), url  # 302: a staff page sends the visitor to log in first
         if page.status_code == 503:
             text = page.get_data(as_text=True)
-            assert "The service is briefly unavailable" in text and "Traceback" not in text
+            assert unavailable in text and "<h1>" in text and "Traceback" not in text
             assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     login = client.post_form("/login", {"email": "someone@example.org", "password": TEST_PASSWORD})
     assert login.status_code == 503

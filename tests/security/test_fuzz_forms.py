@@ -67,3 +67,23 @@ def test_arbitrary_form_input_never_breaks_the_app_or_writes_when_refused(app, w
     assert response.status_code < 500, (endpoint, form)
     if 400 <= response.status_code < 500:
         assert snapshot() == before, (endpoint, response.status_code)
+
+
+@pytest.mark.parametrize("value", ["Da\x00ra", "1" * 30])
+def test_a_value_the_database_cannot_hold_is_refused_and_writes_nothing(app, world, value):
+    """A NUL character (PostgreSQL refuses it in text) or a huge number gets a 400 page, not a 500."""
+    from tests.factories import reference
+    from training_portal.events.models import Province, TargetGroup
+
+    phone = client_for(app, world, "anonymous")
+    phone.set_cookie("lang", "en")
+    url = f"/c/{world.session.checkin_code}"
+    key = re.search(r'name="key"[^>]*value="([^"]+)"', phone.get(url).get_data(as_text=True)).group(1)
+    before = snapshot()
+    response = phone.post_form(url, {
+        "kind": "new", "key": key, "name": value, "sex": "female", "age_band": "25_34", "consent": "y",
+        "target_group_id": str(reference(TargetGroup, "hotel_staff").id),
+        "province_id": value if value.isdigit() else str(reference(Province, "phnom_penh").id)})
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert snapshot() == before
