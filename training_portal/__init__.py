@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     install_log_redaction()  # before anything logs: no password, token or phone number in any log line
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, test_config)
+    trust_proxies(app)
     register_compression(app)  # first registered, so it runs after every other after_request function
     register_extensions(app)
     register_blueprints(app)
@@ -66,6 +67,15 @@ def register_compression(app: Flask) -> None:
     from . import compression
 
     compression.init_app(app)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address and scheme from their headers."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_extensions(app: Flask) -> None:

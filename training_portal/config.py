@@ -14,6 +14,7 @@ ENVIRONMENT_KEYS = (
     "DATABASE_URL",
     "RATELIMIT_STORAGE_URI",
     "TIMEZONE",
+    "TRUSTED_PROXIES",
 )
 
 WEAK_SECRET_KEYS = {"", "dev", "secret", "changeme", "change-me", "development"}
@@ -62,6 +63,12 @@ class Defaults:
     PASSWORD_PARALLELISM = 4
 
     PRODUCTION = False
+
+    # How many reverse proxies (nginx, a load balancer) stand in front of gunicorn. With 1, the
+    # client's address and scheme are taken from the proxy's X-Forwarded-For/-Proto headers, so that
+    # per-address login limits count people, not the proxy; with 0 those headers are ignored (they
+    # could be forged).
+    TRUSTED_PROXIES = 0
 
 
 def instance_secret_key(instance_path: str) -> str:

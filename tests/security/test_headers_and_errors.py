@@ -154,3 +154,29 @@ def test_production_answers_carry_hsts(app, world, monkeypatch, database_url, tm
             assert_security_headers(client.get(url, base_url="https://localhost"), url, production=True)
     finally:
         limiter.init_app(app)
+
+
+@pytest.mark.parametrize("trusted", [0, 1])
+def test_per_address_login_limits_count_people_behind_a_trusted_proxy_only(app, world, database_url, trusted):
+    """Behind one trusted proxy, X-Forwarded-For names the person; without one it is ignored (forgeable)."""
+    settings = settings_for(database_url)
+    settings.update(TRUSTED_PROXIES=trusted, LOGIN_RATE_LIMIT="2 per minute")
+    proxied = create_app(settings)
+    proxied.test_client_class = PortalClient
+    try:
+        limiter.reset()
+        answers = {}
+        for address in ("203.0.113.7", "203.0.113.7", "198.51.100.9"):
+            client = proxied.test_client()
+            headers = {"X-Forwarded-For": address, "X-Forwarded-Proto": "https", "Referer": "https://localhost/login"}
+            token = client.csrf_token()
+            answers.setdefault(address, []).append(client.post(
+                "/login", headers=headers,
+                data={"email": f"nobody{len(answers)}@example.org", "password": "x", "csrf_token": token}).status_code)
+        if trusted:
+            assert answers == {"203.0.113.7": [200, 200], "198.51.100.9": [200]}  # another person, own limit
+        else:
+            assert answers == {"203.0.113.7": [200, 200], "198.51.100.9": [429]}  # all one address: the proxy
+    finally:
+        limiter.reset()
+        limiter.init_app(app)
