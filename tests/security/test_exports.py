@@ -1,5 +1,5 @@
 """Every download: formula injection neutralised, illegal characters gone, sent as a private
-attachment, and written to the audit log (ASVS V1.3 / V14.3, OWASP CSV injection)."""
+attachment, and written to the audit log (ASVS V1.2 injection, V14 data protection)."""
 
 import csv
 import io

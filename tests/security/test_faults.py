@@ -1,5 +1,5 @@
 """Faults: a database that goes away and comes back, a worker killed in the middle of check-ins,
-and rate limits shared by every worker through Redis (ASVS V15/V16; issue: nothing is lost)."""
+and rate limits shared by every worker through Redis (ASVS V2.4, V16.5)."""
 
 import hashlib
 import os

@@ -1,5 +1,5 @@
 """Hypothesis sends every form (and upload) arbitrary values: never a 5xx, and a refused
-form (4xx) never writes a row (ASVS V5.1)."""
+form (4xx) never writes a row (ASVS V2.2)."""
 
 import io
 import re
