@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, jsonify, render_template, request
 
 from . import config
 from .database import database_answers, init_engine
@@ -120,6 +120,13 @@ def register_security_headers(app: Flask) -> None:
     def add_security_headers(response):
         for header, value in SECURITY_HEADERS.items():
             response.headers.setdefault(header, value)
+        # Pages and downloads hold personal data: no browser or proxy keeps a copy. A download is
+        # never public, even when sent with send_file (which would mark it cacheable for an hour);
+        # static files keep their own caching.
+        if response.headers.get("Content-Disposition", "").startswith("attachment"):
+            response.headers["Cache-Control"] = "no-store"
+        elif request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
         if app.config["PRODUCTION"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

@@ -22,9 +22,6 @@ PAYLOADS += ["=1+2", "@SUM(A1:A9)", "-2+3+cmd|' /C calc'!A0", "Dara\x01\x07\x0b\
 
 # Found by this test and reported; remove an entry when its download is fixed (the test then keeps it fixed).
 KNOWN_GAPS = {
-    # attendance/routes.py attendance_download: no Cache-Control: no-store on the csv and xlsx responses
-    "event attendance csv: not stored by browsers or proxies",
-    "event attendance xlsx: not stored by browsers or proxies",
     # quizzes/sheets.py write_rows: a name with a control character (possible from a phone's form)
     # raises openpyxl's IllegalCharacterError, so the results workbook answers 500
     "quiz results xlsx: fails with IllegalCharacterError",

@@ -180,3 +180,13 @@ def test_per_address_login_limits_count_people_behind_a_trusted_proxy_only(app, 
     finally:
         limiter.reset()
         limiter.init_app(app)
+
+
+def test_pages_and_downloads_are_not_kept_by_browsers_or_proxies_but_static_files_are(app, world):
+    manager = client_for(app, world, "manager")
+    for url in ("/events", f"/sessions/{world.session.id}/roster", f"/p/{world.participant.card_code}", "/login"):
+        assert manager.get(url).headers["Cache-Control"] == "no-store", url
+    results = manager.post_form(f"/events/{world.event.id}/quiz/results.xlsx", {}, buffered=True)
+    assert results.headers["Content-Disposition"].startswith("attachment")
+    assert results.headers["Cache-Control"] == "no-store"  # send_file would have said "public, max-age=3600"
+    assert "no-store" not in manager.get("/static/css/app.css").headers.get("Cache-Control", "")
