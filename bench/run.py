@@ -150,6 +150,8 @@ def dashboard_seconds(app, year: int) -> dict:
             report = services.build_report(ReportFilters(Period(year)))
             timings.append(time.perf_counter() - began)
             db.session.rollback()
+            if timings[-1] > 5:  # far off the target: once is enough, and keeps the run short
+                break
     return {"first": timings[0], "best": min(timings), "participants": report.totals.participants}
 
 
@@ -186,11 +188,12 @@ async def staff_downloads(port: int, year_small: int, year_large: int) -> dict:
     await client.close()
     cookies = dict(client.cookies)
     results = {"dashboard_http": await http_timing(port, cookies, "GET", f"/reports?year={year_large}")}
-    for year in (year_small, year_large):
-        for file_format in ("xlsx", "csv"):
-            results[f"{file_format}_{year}"] = await http_timing(
-                port, cookies, "POST", f"/reports/attendance.{file_format}?year={year}",
-                {"csrf_token": token, "language": "en"})
+    for year, file_format in ((year_small, "xlsx"), (year_small, "csv"), (year_large, "csv")):
+        # The large year's xlsx is written whole before its first byte (like the memory probe's export),
+        # so it is timed there rather than a second time here.
+        results[f"{file_format}_{year}"] = await http_timing(
+            port, cookies, "POST", f"/reports/attendance.{file_format}?year={year}",
+            {"csrf_token": token, "language": "en"})
     return results
 
 
