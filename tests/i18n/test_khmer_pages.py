@@ -4,47 +4,22 @@ digits, and a language switch that sticks."""
 import re
 from contextlib import contextmanager
 from datetime import date, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
 from flask import render_template_string
 
 from training_portal.events.models import EventType
 from training_portal.extensions import db
-from training_portal.i18n import LANGUAGE_NAMES, current_language, set_khmer_digits, use_page_language
+from training_portal.i18n import current_language, set_khmer_digits, use_page_language
 from training_portal.templating import date_text, local_date, local_datetime, local_time, number
 
 from tests.factories import make_event, reference
+from tests.i18n.khmer import english_interface_messages, english_left_on, visible_texts
 
 STATIC = Path(__file__).resolve().parents[2] / "training_portal" / "static"
-KM_CATALOGUE = STATIC.parent / "translations" / "km" / "LC_MESSAGES" / "messages.po"
 ENGLISH = {"Accept-Language": "en"}
 KHMER = {"Accept-Language": "km"}
-
-
-class VisibleText(HTMLParser):
-    """The texts a person reads on a page: text nodes and read attributes."""
-
-    READ = {"placeholder", "title", "aria-label", "alt", "data-label"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.texts, self.hidden = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
-            self.hidden += 1
-        self.texts += [value.strip() for name, value in attrs if name in self.READ and value]
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style"):
-            self.hidden -= 1
-
-    def handle_data(self, data):
-        if not self.hidden and data.strip():
-            self.texts.append(" ".join(data.split()))
 
 
 @contextmanager
@@ -54,29 +29,13 @@ def page_context(app, headers):
         yield
 
 
-def visible_texts(page: str) -> list[str]:
-    parser = VisibleText()
-    parser.feed(page)
-    return parser.texts
-
-
 @pytest.fixture(scope="module")
 def english_messages() -> set[str]:
-    """Every English message whose Khmer translation differs from it."""
-    with KM_CATALOGUE.open("rb") as file:
-        catalogue = read_po(file, locale="km")
-    messages = set()
-    for message in catalogue:
-        ids = [message.id] if isinstance(message.id, str) else list(message.id)
-        strings = [message.string] if isinstance(message.string, str) else list(message.string)
-        if message.id and strings != ids[:1]:
-            messages.update(re.sub(r"%\(\w+\)[sd]", "", i).strip() for i in ids)
-    return {m for m in messages if re.search(r"[A-Za-z]{2}", m)} - set(LANGUAGE_NAMES.values())
+    return english_interface_messages()
 
 
 def assert_all_khmer(page: str, english_messages: set[str]) -> None:
-    texts = visible_texts(page)
-    left_in_english = [text for text in texts if text in english_messages]
+    left_in_english = english_left_on(page, english_messages)
     assert not left_in_english, f"English interface text on a Khmer page: {left_in_english}"
     assert '<html lang="km">' in page
 
