@@ -29,6 +29,7 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 POSTGRES_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 CLIENTS = 16
 SERVER_CONFIGS = [("sync", 4, 1), ("gthread", 2, 4)]
+FLOWS = ("checkin", "scan", "quiz")
 
 TARGET_FLOW_RATIO = 0.15
 TARGET_P99_MS = 150
@@ -93,18 +94,22 @@ def offset_flow(flow, offset):
     return shifted
 
 
-async def measure_server(port: int, fd: data.FlowData, seconds: float, offsets: dict) -> dict:
+async def measure_server(port: int, fd: data.FlowData, seconds: float, offsets: dict,
+                         only: tuple = FLOWS) -> dict:
     results = {}
     results["healthz"] = await load.run_load("healthz", port, flows.healthz(), CLIENTS, seconds, 1, 10**8)
-    results["checkin"] = await load.run_load("checkin", port, offset_flow(flows.self_checkin(fd), offsets["checkin"]),
-                                             CLIENTS, seconds, 1, 10**8)
-    cookies = await flows.login(port)
-    scan, setup = flows.staff_scan(fd, cookies)
-    results["scan"] = await load.run_load("scan", port, offset_flow(scan, offsets["scan"]), CLIENTS, seconds, 1,
-                                          len(fd.scan_cards) - offsets["scan"], setup=setup)
-    results["quiz"] = await load.run_load("quiz", port, offset_flow(flows.quiz_submission(fd), offsets["quiz"]),
-                                          CLIENTS, seconds, 1, len(fd.quiz_people) - offsets["quiz"])
-    for key in ("checkin", "scan", "quiz"):
+    if "checkin" in only:
+        results["checkin"] = await load.run_load("checkin", port, offset_flow(flows.self_checkin(fd), offsets["checkin"]),
+                                                 CLIENTS, seconds, 1, 10**8)
+    if "scan" in only:
+        cookies = await flows.login(port)
+        scan, setup = flows.staff_scan(fd, cookies)
+        results["scan"] = await load.run_load("scan", port, offset_flow(scan, offsets["scan"]), CLIENTS, seconds, 1,
+                                              len(fd.scan_cards) - offsets["scan"], setup=setup)
+    if "quiz" in only:
+        results["quiz"] = await load.run_load("quiz", port, offset_flow(flows.quiz_submission(fd), offsets["quiz"]),
+                                              CLIENTS, seconds, 1, len(fd.quiz_people) - offsets["quiz"])
+    for key in only:
         offsets[key] += len(results[key].succeeded) + results[key].errors + 64
     return results
 
@@ -233,9 +238,10 @@ def run_database(kind: str, folder: Path, args) -> dict:
         for worker_class, workers, threads in SERVER_CONFIGS:
             label = f"{worker_class} {workers}w" + (f"x{threads}t" if threads > 1 else "")
             with server.gunicorn(database.url, workers, worker_class, threads, folder / f"gunicorn-{kind}.log") as port:
-                results = asyncio.run(measure_server(port, fd, args.seconds, offsets))
+                results = asyncio.run(measure_server(port, fd, args.seconds, offsets, args.flows or FLOWS))
             for key in succeeded:
-                succeeded[key] += len(results[key].succeeded)
+                if key in results:
+                    succeeded[key] += len(results[key].succeeded)
             figures["load"][label] = results
             base = results["healthz"].rate
             log(f"{kind} {label}: healthz {base:.0f}/s; " + "; ".join(
@@ -243,6 +249,8 @@ def run_database(kind: str, folder: Path, args) -> dict:
                 for k, r in results.items() if k != "healthz"))
         figures["verify"] = verify_rows(app, fd, succeeded)
         log(f"{kind}: rows {figures['verify']}")
+        if args.flows:  # load flows only: no dashboard, downloads, exports or pages
+            return figures
 
         figures["dashboard"] = dashboard_seconds(app, 2024)
         log(f"{kind}: dashboard {figures['dashboard']}")
@@ -296,7 +304,12 @@ def main() -> None:
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--no-pages", action="store_true")
     parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds of each load run")
+    parser.add_argument("--flows", type=lambda text: tuple(text.split(",")),
+                        help="only these load flows (comma-separated: checkin,scan,quiz) against /healthz; "
+                             "skips the dashboard, exports and pages and does not write bench/RESULTS.md")
     args = parser.parse_args()
+    if args.flows and not set(args.flows) <= set(FLOWS):
+        parser.error(f"--flows takes {','.join(FLOWS)}")
     os.chdir(ROOT)
     began = time.perf_counter()
     about = machine()
@@ -309,6 +322,9 @@ def main() -> None:
         figures = [run_database(kind, folder, args) for kind in kinds]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    if args.flows:
+        log("--flows: bench/RESULTS.md left as it was")
+        return
     from .report import render
 
     text = render(about, figures, time.perf_counter() - began, args)
