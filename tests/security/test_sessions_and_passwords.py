@@ -141,3 +141,24 @@ def test_the_login_form_accepts_a_long_passphrase_but_not_a_megabyte(app, world)
     huge = app.test_client()
     response = huge.login("long@example.org", "x" * 100_000)
     assert response.status_code == 200  # refused by the form's length check before any hashing
+
+
+def test_login_is_rate_limited_per_address_across_accounts(app, world):
+    """Guessing over many accounts from one address is slowed down too (per-account: tests/auth)."""
+    app.config["LOGIN_RATE_LIMIT"] = "5 per minute"
+    app.test_client_class = PortalClient
+    limiter.reset()
+    try:
+        statuses = []
+        for number in range(7):
+            client = app.test_client()
+            statuses.append(client.login(f"guess{number}@example.org", "a wrong password").status_code)
+        assert statuses == [200] * 5 + [429, 429]
+        other_address = app.test_client()
+        token = other_address.csrf_token()
+        response = other_address.post("/login", environ_base={"REMOTE_ADDR": "198.51.100.20"}, data={
+            "email": "guess9@example.org", "password": "a wrong password", "csrf_token": token})
+        assert response.status_code == 200  # another address is not slowed down by the first
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"
+        limiter.reset()
