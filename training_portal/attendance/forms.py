@@ -88,6 +88,12 @@ class ParticipantFieldsMixin:
         )
 
 
+def form_labels(form_class) -> dict[str, str]:
+    """The labels of a form class's fields in the page's language, by field name."""
+    return {name: str(field.args[0]) for name, field in vars(form_class).items()
+            if hasattr(field, "field_class") and field.args}
+
+
 def group_id(value):
     """An id from a select, None for its blank choice."""
     return int(value) if value not in (None, "") else None

@@ -5,6 +5,7 @@ from flask import (
 )
 from flask import session as browser_session
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from flask_login import current_user
 
 from ..auth.forms import ConfirmForm
@@ -14,6 +15,7 @@ from ..events.models import Event, TargetGroup
 from ..events.routes import event_for_change, session_for_change
 from ..events.services import active_entries
 from ..extensions import db, limiter
+from ..quizzes.services import offer_for_new_participant as quiz_offer_for_new_participant
 from ..templating import local_datetime
 from ..timeutil import utcnow
 from . import bp, services, sheets
@@ -21,7 +23,7 @@ from .device import PARTICIPANT_COOKIE, remember_participant, remembered_partici
 from .forms import (
     AGE_BAND_LABELS, METHOD_LABELS, RESULT_MESSAGES, SEX_LABELS, CodeForm, OneTapForm, PhoneCheckInForm,
     RegisterForm, ReturningWalkInForm, ScanForm, SearchForm, SelfCheckInForm, SheetConfirmForm, SheetUploadForm,
-    WalkInForm, headcount_form,
+    WalkInForm, form_labels, headcount_form,
 )
 from .models import Attendance, CheckInMethod, Participant
 from .qr import POSTER_WORDS, inline_svg, qr_png, qr_svg
@@ -92,25 +94,70 @@ def self_checkin(code: str):
         return render_template("attendance/checkin_unavailable.html", session=session), 404 if session is None else 403
     g.page_language = session.event.language.value
     browser_session.setdefault("device", secrets.token_urlsafe(12))
-    participant = remembered_participant()
-    if request.args.get("new"):
-        participant = None
-    kind = request.form.get("kind", "new")
-    forms = {
-        "new": SelfCheckInForm(session.event, formdata=request.form if kind == "new" else None),
-        "phone": PhoneCheckInForm(formdata=request.form if kind == "phone" else None),
-        "returning": OneTapForm(formdata=request.form if kind == "returning" else None),
-    }
-    if request.method == "POST" and forms[kind].validate():
-        result = self_checkin_result(session, kind, forms[kind], participant)
-        if result is not None:
-            with reading_only():  # committed: drawing the confirmation must not hold SQLite's write lock
-                return checkin_answer(session, result)
-    elif request.method == "GET" and participant is not None and services.attendance_of(participant, session):
+    participant = None if request.args.get("new") else remembered_participant()
+    if request.method == "POST":
+        # Only the form that was sent is built (and validates what was sent); the page itself is
+        # written out by the template from plain values (see checkin_page).
+        kind = request.form.get("kind", "new")
+        if kind not in CHECKIN_FORMS:
+            kind = "new"
+        form = checkin_form(kind, session.event, request.form)
+        if form.validate():
+            result = self_checkin_result(session, kind, form, participant)
+            if result is not None:
+                with reading_only():  # committed: drawing the confirmation must not hold SQLite's write lock
+                    return checkin_answer(session, result)
+        return render_checkin(session, participant, kind, form, 400)
+    if participant is not None and services.attendance_of(participant, session):
         return checkin_answer(session, services.CheckInResult(services.ALREADY_CHECKED_IN, participant))
-    status = 400 if request.method == "POST" else 200
-    return render_template("attendance/checkin.html", session=session, event=session.event, forms=forms,
-                           participant=participant), status
+    return render_checkin(session, participant)
+
+
+CHECKIN_FORMS = {"new": SelfCheckInForm, "phone": PhoneCheckInForm, "returning": OneTapForm}
+
+
+def checkin_form(kind: str, event, formdata):
+    if kind == "new":
+        return SelfCheckInForm(event, formdata=formdata)
+    return CHECKIN_FORMS[kind](formdata=formdata)
+
+
+def render_checkin(session, participant, kind=None, sent=None, status=200):
+    return render_template("attendance/checkin.html", session=session, event=session.event, participant=participant,
+                           page=checkin_page(session.event, kind, sent)), status
+
+
+def checkin_page(event, kind=None, sent=None) -> dict:
+    """What the check-in page shows: the choices, the fields' values and errors of the form sent
+    (``kind``), fresh idempotency keys for the other forms, and the CSRF token."""
+    keys = {name: services.new_client_key() for name in CHECKIN_FORMS}
+    if sent is not None and services.is_valid_client_key(sent.key.data):
+        keys[kind] = sent.key.data
+    new = sent if kind == "new" else None
+    groups = services.target_group_choices(event)
+    group_value = new.target_group_id.data if new else None
+    target_groups = [(str(group.id), group.name) for group in groups]
+    if len(groups) > 1 and group_value is None:
+        target_groups.insert(0, ("", _("Choose…")))
+    province_value = new.province_id.data if new else event.province_id
+    return {
+        "csrf_token": generate_csrf(), "form_keys": keys,
+        "labels": form_labels(SelfCheckInForm), "phone_labels": form_labels(PhoneCheckInForm),
+        "sexes": [(sex.value, label) for sex, label in SEX_LABELS.items()],
+        "age_bands": [("", _("Choose…"))] + [(band.value, label) for band, label in AGE_BAND_LABELS.items()],
+        "target_groups": target_groups,
+        "provinces": [("", _("Not stated"))] + [(str(province.id), province.name) for province in services.provinces()],
+        "fields": {
+            "name": new.name.data or "" if new else "", "sex": new.sex.data if new else None,
+            "age_band": new.age_band.data or "" if new else "",
+            "target_group_id": "" if group_value is None else str(group_value),
+            "province_id": "" if province_value is None else str(province_value),
+            "phone": new.phone.data or "" if new else "", "consent": bool(new.consent.data) if new else False,
+        },
+        "field_errors": new.errors if new else {},
+        "phone_value": (sent.phone.data or "") if kind == "phone" else "",
+        "phone_errors": sent.errors if kind == "phone" else {},
+    }
 
 
 def self_checkin_result(session, kind, form, participant):
@@ -126,16 +173,20 @@ def self_checkin_result(session, kind, form, participant):
     else:
         participant = form.participant_fields().new_participant()
     result = services.check_in(session, participant, CheckInMethod.SELF, form.key.data)
-    db.session.commit()
+    # The confirmation shows what this request just read and wrote: nothing is loaded again.
+    services.commit_keeping_objects()
+    result.new_participant = kind == "new" and result.recorded and result.participant is participant
     return result
 
 
 def checkin_answer(session, result):
     if not result.participant or result.status == services.NOT_VALID:
         return render_template("attendance/checkin_unavailable.html", session=session), 409
+    # A participant created by this very check-in has no test attempts yet: the quiz offer needs no query.
+    known_offer = quiz_offer_for_new_participant(session.event) if result.new_participant else None
     response = current_app.make_response(render_template(
         "attendance/checkin_done.html", session=session, event=session.event, participant=result.participant,
-        result=result, card_url=card_url(result.participant)))
+        result=result, card_url=card_url(result.participant), known_offer=known_offer))
     return remember_participant(response, result.participant)
 
 

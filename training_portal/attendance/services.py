@@ -18,9 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
-from ..events.models import Event, Province, Session, TargetGroup
+from ..events.models import Event, Session
 from ..events.services import escape_like, new_checkin_code
 from ..extensions import db
+from . import choices
 from .models import AgeBand, Attendance, CheckInMethod, Headcount, Participant, Registration, Sex
 
 CHECKED_IN = "checked_in"
@@ -45,6 +46,7 @@ class CheckInResult:
     status: str
     participant: Participant | None = None
     attendance: Attendance | None = None
+    new_participant: bool = False  # the participant was created by this check-in
 
     @property
     def recorded(self) -> bool:
@@ -240,6 +242,19 @@ def check_in(
     return CheckInResult(CHECKED_IN, participant, attendance)
 
 
+def commit_keeping_objects() -> None:
+    """Commit without expiring the loaded objects, for a request that only shows them afterwards.
+
+    Saves loading the session, its event and the participant again after a check-in.
+    """
+    session = db.session()
+    previous, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = previous
+
+
 def staff_check_in_card(session: Session, scanned: str, client_key: str, staff: User) -> CheckInResult:
     """A trainer scanned a participant's card (camera or USB scanner) at this session."""
     participant = participant_by_card(card_code_from_scan(scanned))
@@ -390,15 +405,14 @@ def default_target_group_id(event: Event) -> int | None:
     return event.target_groups[0].id if event.target_groups else None
 
 
-def target_group_choices(event: Event) -> list[TargetGroup]:
-    """The event's target groups (all active groups when the event names none)."""
-    if event.target_groups:
-        return list(event.target_groups)
-    return list(db.session.scalars(select(TargetGroup).where(TargetGroup.active.is_(True)).order_by(TargetGroup.sort_order)))
+def target_group_choices(event: Event) -> list[choices.Choice]:
+    """The event's target groups (all active groups when the event names none), from the kept list."""
+    return choices.target_groups(event)
 
 
-def provinces() -> list[Province]:
-    return list(db.session.scalars(select(Province).where(Province.active.is_(True)).order_by(Province.sort_order)))
+def provinces() -> list[choices.Choice]:
+    """Active provinces in display order, from the kept list."""
+    return choices.provinces()
 
 
 # Headcounts

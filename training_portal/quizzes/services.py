@@ -470,6 +470,12 @@ def participant_offer(event: Event, participant: Participant | None) -> Particip
     return ParticipantOffer(event, is_checked_in(participant, event), pre, post, open_phase)
 
 
+def offer_for_new_participant(event: Event) -> ParticipantOffer:
+    """The offer to a participant created by the check-in being answered: checked in, no attempts yet."""
+    open_phase = next((phase for phase in (Phase.POST, Phase.PRE) if phase_is_open(event, phase)), None)
+    return ParticipantOffer(event, True, None, None, open_phase)
+
+
 def offer_state(offer: ParticipantOffer) -> str:
     """A short fingerprint of what the page shows, so a waiting phone knows when to reload."""
     return "-".join([
