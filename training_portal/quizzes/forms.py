@@ -171,19 +171,32 @@ class AnswerFormBase(Form):
         return bool(getattr(self, "csrf_token", None) and self.csrf_token.errors)
 
 
-def answer_form_class(quiz: Quiz) -> type[AnswerFormBase]:
-    """A form class with one field per question: radio buttons, or checkboxes for multiple choice."""
+ANSWER_FORM_CLASSES: dict[tuple, type] = {}
+
+
+def answer_form_class(quiz) -> type[AnswerFormBase]:
+    """A form class with one field per question: radio buttons, or checkboxes for multiple choice.
+
+    The page draws the questions itself and the choices are checked by the scoring
+    (services.clean_selections), so a class depends only on the questions' ids, kinds and
+    options: it is built once per quiz and reused.
+    """
+    signature = tuple((question.id, question.kind == QuestionKind.MULTIPLE, tuple(o.id for o in question.options))
+                      for question in quiz.questions)
+    form_class = ANSWER_FORM_CLASSES.get(signature)
+    if form_class is not None:
+        return form_class
 
     class AnswerForm(AnswerFormBase):
         pass
 
-    for question in quiz.questions:
-        choices = [(str(option.id), option.text) for option in question.options]
-        if question.kind == QuestionKind.MULTIPLE:
-            field = MultiCheckboxField(question.text, choices=choices, validate_choice=False)
-        else:
-            field = RadioField(question.text, choices=choices, validate_choice=False)
-        setattr(AnswerForm, question_field_name(question), field)
+    for question_id, multiple, option_ids in signature:
+        choices = [(str(option_id), str(option_id)) for option_id in option_ids]
+        field_class = MultiCheckboxField if multiple else RadioField
+        setattr(AnswerForm, f"q{question_id}", field_class(choices=choices, validate_choice=False))
+    if len(ANSWER_FORM_CLASSES) > 256:
+        ANSWER_FORM_CLASSES.clear()
+    ANSWER_FORM_CLASSES[signature] = AnswerForm
     return AnswerForm
 
 

@@ -73,7 +73,7 @@ def render_quiz(event, phase, quiz, form, participant, message=None, status=200)
 def take_quiz(event_id: int, phase: str):
     event, phase = participant_event(event_id), Phase(phase)
     participant = remembered_participant()
-    quiz = services.phase_quiz(event, phase)
+    quiz = services.phase_answer_sheet(event, phase)
     if quiz is None or not quiz.questions:
         abort(404)
     form = answer_form_class(quiz)()
@@ -117,14 +117,15 @@ def receive_answers(event, phase, quiz, form, participant):
         return render_quiz(event, phase, quiz, form, participant, *problem)
     try:
         _attempt, created = services.submit_attempt(participant, event, phase, form.selections(quiz),
-                                                    (form.idempotency_key.data or "")[:64] or None)
+                                                    (form.idempotency_key.data or "")[:64] or None, sheet=quiz)
     except services.SubmissionRefused as refusal:
         db.session.rollback()
         status = 403 if refusal.reason == "not_checked_in" else 409
         return render_quiz(event, phase, quiz, form, participant, SUBMISSION_REFUSALS[refusal.reason], status)
+    page = url_for("quizzes.participant_page", event_id=event.id)  # before the commit, which expires the event
     db.session.commit()
     flash(_("Your answers are recorded.") if created else ALREADY_SENT, "success")
-    return redirect(url_for("quizzes.participant_page", event_id=event.id))
+    return redirect(page)
 
 
 @bp.app_context_processor

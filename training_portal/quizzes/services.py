@@ -19,8 +19,9 @@ from ..attendance.models import AgeBand, Attendance, CheckInMethod, Participant,
 from ..auth.models import User
 from ..events.models import Event, Session, TargetGroup
 from ..extensions import db
+from ..i18n import current_language
 from . import statistics
-from .models import Answer, Option, Phase, Question, QuestionKind, Quiz, QuizAttempt
+from .models import Answer, Option, Phase, Question, QuestionKind, Quiz, QuizAttempt, answer_selections
 from .scoring import QuestionKey, score_attempt
 
 MIN_OPTIONS = 2
@@ -244,6 +245,66 @@ def phase_quiz(event: Event, phase: Phase) -> Quiz | None:
     return db.session.get(Quiz, quiz_id) if quiz_id else None
 
 
+@dataclass(frozen=True)
+class SheetOption:
+    id: int
+    position: int
+    is_correct: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class SheetQuestion:
+    id: int
+    position: int
+    kind: QuestionKind
+    text: str
+    options: tuple[SheetOption, ...]
+
+
+@dataclass(frozen=True)
+class AnswerSheet:
+    """A quiz as a participant answers it: plain values in the page's language, read in two queries.
+
+    Loading the quiz, its 15 questions and their 60 options as ORM objects was the largest
+    cost of a quiz page and of a submission; this has what both need (ids, kinds, texts,
+    correct options) and nothing to keep in step.
+    """
+
+    id: int
+    title: str
+    questions: tuple[SheetQuestion, ...]
+
+
+def phase_answer_sheet(event: Event, phase: Phase) -> AnswerSheet | None:
+    """The phase's quiz for answering (see AnswerSheet), None when the phase has none."""
+    quiz_id = phase_quiz_id(event, phase)
+    if not quiz_id:
+        return None
+    khmer = current_language() == "km"
+    title = db.session.execute(select(Quiz.title_en, Quiz.title_km).where(Quiz.id == quiz_id)).first()
+    if title is None:
+        return None
+    rows = db.session.execute(
+        select(Question.id, Question.position, Question.kind, Question.text_en, Question.text_km,
+               Option.id, Option.position, Option.is_correct, Option.text_en, Option.text_km)
+        .join(Option, Option.question_id == Question.id, isouter=True)
+        .where(Question.quiz_id == quiz_id)
+        .order_by(Question.position, Question.id, Option.position, Option.id)
+    ).all()
+    pick = (lambda en, km: km or en) if khmer else (lambda en, _km: en)
+    questions, options = [], {}
+    for q_id, q_position, kind, q_en, q_km, o_id, o_position, correct, o_en, o_km in rows:
+        if q_id not in options:
+            options[q_id] = []
+            questions.append((q_id, q_position, kind, pick(q_en or "", q_km)))
+        if o_id is not None:
+            options[q_id].append(SheetOption(o_id, o_position, bool(correct), pick(o_en or "", o_km)))
+    return AnswerSheet(quiz_id, pick(title.title_en or "", title.title_km), tuple(
+        SheetQuestion(q_id, position, QuestionKind(kind), text, tuple(options[q_id]))
+        for q_id, position, kind, text in questions))
+
+
 def phase_is_open(event: Event, phase: Phase) -> bool:
     """A phase takes answers while open, never for a cancelled event or without a quiz."""
     is_open = event.pre_test_open if phase == Phase.PRE else event.post_test_open
@@ -376,7 +437,7 @@ def new_idempotency_key() -> str:
 
 def submit_attempt(participant: Participant, event: Event, phase: Phase, selections: dict,
                    idempotency_key: str | None = None, *, on_paper: bool = False,
-                   recorded_by: User | None = None) -> tuple[QuizAttempt, bool]:
+                   recorded_by: User | None = None, sheet: AnswerSheet | None = None) -> tuple[QuizAttempt, bool]:
     """Score and record one attempt; returns (attempt, created).
 
     A resubmission (same idempotency key, or any second attempt of this
@@ -396,7 +457,8 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
     existing = find_attempt(participant, event, phase)
     if existing is not None:
         return existing, False
-    quiz = phase_quiz(event, phase)
+    # The caller's answer sheet when it is this phase's quiz (the page already read it).
+    quiz = sheet if sheet is not None and sheet.id == phase_quiz_id(event, phase) else phase_answer_sheet(event, phase)
     if quiz is None or not quiz.questions:
         raise SubmissionRefused("no_quiz")
     if not on_paper and not phase_is_open(event, phase):
@@ -412,15 +474,11 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
         on_paper=on_paper, recorded_by_id=recorded_by.id if recorded_by else None,
         idempotency_key=idempotency_key or new_idempotency_key(),
     )
-    options_by_id = {option.id: option for question in quiz.questions for option in question.options}
-    for question in quiz.questions:
-        attempt.answers.append(Answer(
-            question_id=question.id, is_correct=scored.correct_by_question[question.id],
-            selected=[options_by_id[oid] for oid in sorted(chosen.get(question.id, ()))],
-        ))
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
+            db.session.flush()
+            insert_answers(attempt, quiz, chosen, scored.correct_by_question)
     except IntegrityError:
         # Two submissions raced each other; the other one was recorded.
         existing = find_attempt(participant, event, phase)
@@ -428,6 +486,21 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
             raise
         return existing, False
     return attempt, True
+
+
+def insert_answers(attempt: QuizAttempt, quiz: Quiz, chosen: dict[int, set[int]],
+                   correct_by_question: dict[int, bool]) -> None:
+    """The attempt's answers and their ticked options in three statements (as ORM objects: two per answer)."""
+    db.session.execute(sa.insert(Answer), [
+        {"attempt_id": attempt.id, "question_id": question.id, "is_correct": correct_by_question[question.id]}
+        for question in quiz.questions
+    ])
+    answer_ids = dict(db.session.execute(
+        select(Answer.question_id, Answer.id).where(Answer.attempt_id == attempt.id)).all())
+    selections = [{"answer_id": answer_ids[question_id], "option_id": option_id}
+                  for question_id, option_ids in chosen.items() for option_id in sorted(option_ids)]
+    if selections:
+        db.session.execute(sa.insert(answer_selections), selections)
 
 
 @dataclass
