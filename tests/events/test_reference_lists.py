@@ -27,6 +27,12 @@ def test_admin_adds_a_target_group_with_english_and_khmer_names(app, admin_clien
     assert group.name_km == "បុគ្គលិកខារ៉ាអូខេ" and group.active and group.code == "karaoke_staff"
 
 
+def test_an_empty_sort_order_puts_the_entry_first(app, admin_client):
+    response = admin_client.post_form("/admin/lists/provinces", {"name_en": "Test province", "sort_order": ""})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Province.sort_order).where(Province.name_en == "Test province")) == 0
+
+
 def test_admin_fills_in_a_missing_khmer_name(app, admin_client):
     entry = reference(TargetGroup, "cook")
     entry.name_km = ""

@@ -184,6 +184,9 @@ class EventFilterForm(Form):
 class ReferenceEntryForm(Form):
     name_en = StringField(_l("English name"), validators=[DataRequired(), Length(max=120)])
     name_km = StringField(_l("Khmer name"), validators=[Optional(), Length(max=120)])
-    sort_order = IntegerField(_l("Sort order"), default=0, validators=[Optional(), NumberRange(min=0, max=100_000)])
+    sort_order = IntegerField(
+        _l("Sort order"), default=0, validators=[Optional(), NumberRange(min=0, max=100_000)],
+        filters=[lambda value: 0 if value is None else value],  # left empty: first in the list
+    )
     active = BooleanField(_l("Active (offered in forms)"), default=True)
     submit = SubmitField(_l("Save"))
