@@ -11,16 +11,19 @@ docs/reports.md. In short:
   are distinct participant records (individual attendance only).
 - Every count is split by sex; headcounts have no age band.
 
-Every number is computed by the database (GROUP BY over one "contributions"
-subquery), never by loading attendance rows into Python, so that the
+Every number is computed by the database (GROUP BY over the distinct
+(event, participant) pairs, materialised once per report in a temporary
+table), never by loading attendance rows into Python, so that the
 dashboard, the workbook and the csv files cannot disagree.
 """
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 import sqlalchemy as sa
+from flask import g
 from sqlalchemy import select
 
 from ..attendance.models import Attendance, Headcount, Participant
@@ -30,10 +33,9 @@ from ..extensions import db
 from ..quizzes.models import Phase, QuizAttempt
 from ..quizzes.statistics import normalised_gain
 
-# Kinds of rows in the contributions subquery.
+# Kinds of counted rows.
 INDIVIDUAL = "individual"
 HEADCOUNT = "headcount"
-EVENT = "event"  # one weightless row per counted event, so that events without participants count
 
 GUEST_SPEAKER_TYPE = "guest_speaker"
 
@@ -170,6 +172,38 @@ def counted_events_query(filters: ReportFilters) -> sa.Select:
     return select(Event).where(*event_conditions(filters)).order_by(Event.starts_on, Event.id)
 
 
+# --- Materialised pairs ---------------------------------------------------------------
+#
+# Every count table is grouped from the same two temporary tables, filled once
+# per report (``shared_counts``): the distinct (event, participant) pairs of the
+# counted events with the participant's sex, target group and age band, and
+# per event and sex the number of those pairs and of headcount tallies. A
+# million attendance rows are read once (through the covering index on
+# attendances (session_id, participant_id)), not once per table.
+
+_TEMPORARY = sa.MetaData()
+PAIRS = sa.Table(
+    "report_pairs", _TEMPORARY,
+    sa.Column("event_id", sa.Integer), sa.Column("participant_id", sa.Integer), sa.Column("sex", sa.String(10)),
+    sa.Column("target_group_id", sa.Integer), sa.Column("age_band", sa.String(10)),
+    prefixes=["TEMPORARY"],
+)
+EVENT_COUNTS = sa.Table(
+    "report_event_counts", _TEMPORARY,
+    sa.Column("event_id", sa.Integer), sa.Column("kind", sa.String(10)), sa.Column("sex", sa.String(10)),
+    sa.Column("weight", sa.Integer),
+    prefixes=["TEMPORARY"],
+)
+sa.Index("ix_report_event_counts_event_id", EVENT_COUNTS.c.event_id)
+# PostgreSQL: memory for the hash aggregates of one report, so that they do not spill to disk.
+REPORT_WORK_MEM = "64MB"
+
+# Dimensions that belong to a participant, not to an event.
+PARTICIPANT_DIMENSIONS = {"target_group", "age_band"}
+EVENT_DIMENSIONS = {"event_type", "province", "month", "event"}
+DIMENSIONS = ("event_type", "province", "month", "target_group", "age_band", "event")
+
+
 def _constant(value: str) -> sa.ColumnElement:
     # A literal rather than a bound parameter: PostgreSQL must know its type inside UNION ALL.
     return sa.literal_column(f"'{value}'", sa.String(10))
@@ -179,101 +213,226 @@ def _null(type_) -> sa.ColumnElement:
     return sa.cast(sa.null(), type_)
 
 
-def contributions(filters: ReportFilters) -> sa.Subquery:
-    """One row per (event, participant) with attendance, per headcount tally, and per counted event.
-
-    Columns: kind, event_id, event_type_id, province_id, starts_on,
-    participant_id, sex, age_band, target_group_id, weight. ``weight`` is 1
-    for a participant, the tally for a headcount row, 0 for the event row.
-    """
-    conditions = event_conditions(filters)
-    event_columns = (Event.id.label("event_id"), Event.event_type_id, Event.province_id, Event.starts_on)
-
-    individual = (
-        select(
-            _constant(INDIVIDUAL).label("kind"), *event_columns,
-            Participant.id.label("participant_id"), Participant.sex, Participant.age_band,
-            Participant.target_group_id, sa.literal_column("1", sa.Integer).label("weight"),
-        )
-        .select_from(Attendance)
-        .join(Session, Attendance.session_id == Session.id)
-        .join(Event, Session.event_id == Event.id)
-        .join(Participant, Attendance.participant_id == Participant.id)
-        .where(*conditions)
+def _pairs_query(filters: ReportFilters) -> sa.Select:
+    """The distinct (event, participant) pairs of the counted events, with the participant's attributes."""
+    pairs = (
+        select(Session.event_id, Attendance.participant_id)
+        .select_from(Event)
+        .join(Session, Session.event_id == Event.id)
+        .join(Attendance, Attendance.session_id == Session.id)
+        .where(*event_conditions(filters))
         .distinct()  # a participant at several sessions of an event counts once for it
+        .subquery("attended")
     )
-    headcount = (
-        select(
-            _constant(HEADCOUNT), *event_columns, _null(sa.Integer), Headcount.sex, _null(sa.String(10)),
-            Headcount.target_group_id, Headcount.count,
-        )
-        .join(Event, Headcount.event_id == Event.id)
-        .where(*conditions)
+    query = (
+        select(pairs.c.event_id, pairs.c.participant_id, Participant.sex, Participant.target_group_id,
+               Participant.age_band)
+        .join(Participant, Participant.id == pairs.c.participant_id)
     )
-    events = select(
-        _constant(EVENT), *event_columns, _null(sa.Integer), _null(sa.String(10)), _null(sa.String(10)),
-        _null(sa.Integer), sa.literal_column("0", sa.Integer),
-    ).where(*conditions)
     if filters.target_group_id:
-        individual = individual.where(Participant.target_group_id == filters.target_group_id)
-        headcount = headcount.where(Headcount.target_group_id == filters.target_group_id)
-    return sa.union_all(individual, headcount, events).subquery("contributions")
+        query = query.where(Participant.target_group_id == filters.target_group_id)
+    return query
 
 
-def _dimension_columns(c, dimension: str) -> list:
+def _headcount_query(filters: ReportFilters, *columns) -> sa.Select:
+    query = select(*columns).select_from(Headcount).join(Event, Headcount.event_id == Event.id) \
+        .where(*event_conditions(filters))
+    if filters.target_group_id:
+        query = query.where(Headcount.target_group_id == filters.target_group_id)
+    return query
+
+
+def _event_counts_query(filters: ReportFilters) -> sa.Select:
+    """Per counted event and sex: its participants (pairs) and its headcount tallies."""
+    individual = select(PAIRS.c.event_id, _constant(INDIVIDUAL), PAIRS.c.sex, sa.func.count()) \
+        .group_by(PAIRS.c.event_id, PAIRS.c.sex)
+    headcount = _headcount_query(filters, Headcount.event_id, _constant(HEADCOUNT), Headcount.sex,
+                                 sa.func.sum(Headcount.count)).group_by(Headcount.event_id, Headcount.sex)
+    return sa.union_all(individual, headcount)
+
+
+class Aggregates:
+    """The count tables of one set of filters, grouped from the materialised pairs.
+
+    Use through ``shared_counts(filters)``, which fills the temporary tables
+    once and drops them afterwards.
+    """
+
+    def __init__(self, filters: ReportFilters):
+        self.filters = filters
+        self._unique_by_sex: Counts | None = None
+
+    def fill(self) -> None:
+        connection = db.session.connection()
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")  # this transaction only
+        for table in (EVENT_COUNTS, PAIRS):
+            table.drop(connection, checkfirst=True)  # left over by a failed report on this connection
+        for table in (PAIRS, EVENT_COUNTS):
+            table.create(connection)
+        db.session.execute(PAIRS.insert().from_select(
+            ["event_id", "participant_id", "sex", "target_group_id", "age_band"], _pairs_query(self.filters)))
+        db.session.execute(EVENT_COUNTS.insert().from_select(
+            ["event_id", "kind", "sex", "weight"], _event_counts_query(self.filters)))
+
+    def drop(self) -> None:
+        connection = db.session.connection()
+        for table in (EVENT_COUNTS, PAIRS):
+            table.drop(connection, checkfirst=True)
+
+    def counts(self, dimensions: tuple[str, ...], unique: bool = True) -> list[Counts]:
+        if PARTICIPANT_DIMENSIONS.intersection(dimensions):
+            return self._participant_counts(dimensions)
+        return self._event_counts(dimensions, unique)
+
+    def _event_counts(self, dimensions: tuple[str, ...], unique: bool) -> list[Counts]:
+        """Counts by event dimensions (or none): every counted event, with or without participants."""
+        c = EVENT_COUNTS.c
+        keys = [column for dimension in dimensions for column in _event_dimension_columns(dimension)]
+        query = (
+            select(*keys, sa.func.count(sa.distinct(Event.id)), *_weight_sums(c.weight, c.sex, c.kind))
+            .select_from(Event)
+            .outerjoin(EVENT_COUNTS, c.event_id == Event.id)
+            .where(*event_conditions(self.filters))
+        )
+        rows = _collect(query.group_by(*keys) if keys else query, len(keys))
+        if not unique:
+            return rows
+        if dimensions == ("event",):
+            for row in rows:  # the pairs are distinct per event: its unique individuals are its individual attendance
+                row.unique_individuals = row.individual
+            return rows
+        if not dimensions:
+            rows[0].unique_individuals = self.unique_by_sex().unique_individuals
+            return rows
+        unique_query = (
+            select(*keys, sa.func.count(sa.distinct(PAIRS.c.participant_id)))
+            .select_from(PAIRS)
+            .join(Event, Event.id == PAIRS.c.event_id)
+            .group_by(*keys)
+        )
+        found = {tuple(_plain(value) for value in row[:-1]): int(row[-1]) for row in db.session.execute(unique_query)}
+        for row in rows:
+            row.unique_individuals = found.get(row.key, 0)
+        return rows
+
+    def _participant_counts(self, dimensions: tuple[str, ...]) -> list[Counts]:
+        """Counts by target group or age band: each participant's own, each tally's target group."""
+        individual = select(
+            PAIRS.c.event_id, PAIRS.c.participant_id, PAIRS.c.sex, PAIRS.c.target_group_id, PAIRS.c.age_band,
+            _constant(INDIVIDUAL).label("kind"), sa.literal_column("1", sa.Integer).label("weight"),
+        )
+        headcount = _headcount_query(
+            self.filters, Headcount.event_id, _null(sa.Integer), Headcount.sex, Headcount.target_group_id,
+            _null(sa.String(10)), _constant(HEADCOUNT), Headcount.count,
+        )
+        u = sa.union_all(individual, headcount).subquery("contributions")
+        keys = []
+        for dimension in dimensions:
+            if dimension in PARTICIPANT_DIMENSIONS:
+                keys.append(getattr(u.c, {"target_group": "target_group_id", "age_band": "age_band"}[dimension]))
+            else:
+                keys.extend(_event_dimension_columns(dimension))
+        query = select(
+            *keys, sa.func.count(sa.distinct(u.c.event_id)), *_weight_sums(u.c.weight, u.c.sex, u.c.kind,
+                                                                          u.c.participant_id),
+        ).select_from(u)
+        if EVENT_DIMENSIONS.intersection(dimensions):
+            query = query.join(Event, Event.id == u.c.event_id)
+        return _collect(query.group_by(*keys), len(keys))
+
+    def unique_by_sex(self) -> Counts:
+        if self._unique_by_sex is None:
+            query = select(PAIRS.c.sex, sa.func.count(sa.distinct(PAIRS.c.participant_id))).group_by(PAIRS.c.sex)
+            result = Counts()
+            for sex, number in db.session.execute(query):
+                setattr(result, _plain(sex), int(number))
+            # Each participant has one sex: the unique individuals are the sum over the sexes.
+            result.unique_individuals = result.participants = result.female + result.male + result.other
+            self._unique_by_sex = result
+        return self._unique_by_sex
+
+
+def _event_dimension_columns(dimension: str) -> list:
     if dimension == "month":
-        return [sa.extract("year", c.starts_on), sa.extract("month", c.starts_on)]
-    return [getattr(c, {
-        "event_type": "event_type_id",
-        "province": "province_id",
-        "target_group": "target_group_id",
-        "age_band": "age_band",
-        "event": "event_id",
-    }[dimension])]
+        return [sa.extract("year", Event.starts_on), sa.extract("month", Event.starts_on)]
+    return [{"event_type": Event.event_type_id, "province": Event.province_id, "event": Event.id}[dimension]]
 
 
-# Dimensions that belong to a participant, not to an event: the weightless
-# event rows would otherwise form a spurious empty group.
-PARTICIPANT_DIMENSIONS = {"target_group", "age_band"}
-DIMENSIONS = ("event_type", "province", "month", "target_group", "age_band", "event")
+def _weight_sums(weight, sex, kind, participant=None) -> list:
+    """participants, female, male, other, [unique individuals,] individual attendance, headcount."""
+    def where(condition):
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, weight), else_=0)), 0)
+
+    sums = [sa.func.coalesce(sa.func.sum(weight), 0), where(sex == "female"), where(sex == "male"),
+            where(sex == "other")]
+    if participant is not None:
+        sums.append(sa.func.count(sa.distinct(participant)))
+    return [*sums, where(kind == INDIVIDUAL), where(kind == HEADCOUNT)]
 
 
-def _weight_where(c, condition) -> sa.ColumnElement:
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, c.weight), else_=0)), 0)
+def _collect(query, key_count: int) -> list[Counts]:
+    unique_included = len(query.selected_columns) - key_count == 8
+    rows = []
+    for row in db.session.execute(query):
+        key = tuple(_plain(value) for value in row[:key_count])
+        numbers = [int(value or 0) for value in row[key_count:]]
+        if not unique_included:
+            numbers.insert(5, 0)  # unique individuals: filled in afterwards
+        rows.append(Counts(key, *numbers))
+    if not key_count and not rows:
+        rows.append(Counts())
+    return rows
 
 
-def counts(filters: ReportFilters, *dimensions: str) -> list[Counts]:
+_ACTIVE = "report_aggregates"
+
+
+@contextmanager
+def shared_counts(filters: ReportFilters) -> Iterator[Aggregates]:
+    """Materialise the pairs of these filters once for every count asked inside the block.
+
+    Inside the block, ``counts``, ``totals`` and ``unique_individuals_by_sex``
+    for the same filters group the temporary tables instead of reading the
+    attendance again. Nested blocks for the same filters share the tables.
+    """
+    active = g.get(_ACTIVE)
+    if active is not None and active.filters == filters:
+        yield active
+        return
+    aggregates = Aggregates(filters)
+    aggregates.fill()
+    setattr(g, _ACTIVE, aggregates)
+    try:
+        yield aggregates
+    finally:
+        setattr(g, _ACTIVE, active)
+        try:
+            aggregates.drop()
+        except sa.exc.DBAPIError:
+            pass  # the transaction failed: the next report drops the tables before filling them
+
+
+def _aggregates(filters: ReportFilters):
+    active = g.get(_ACTIVE)
+    return active if active is not None and active.filters == filters else None
+
+
+def counts(filters: ReportFilters, *dimensions: str, unique: bool = True) -> list[Counts]:
     """Participant counts grouped by the given dimensions (none: one row for the whole period).
 
     The key of a month is (year, month); of an age band its value, or None
-    for headcounts ("not recorded"); of the others the record id.
+    for headcounts ("not recorded"); of the others the record id. Tables by
+    event dimensions (event type, province, month, event) list every counted
+    event, also those without participants; tables by target group or age
+    band list the groups that had participants or tallies. ``unique=False``
+    skips the unique individuals (left 0) where they are not shown.
     """
-    subquery = contributions(filters)
-    c = subquery.c
-    keys = [column for dimension in dimensions for column in _dimension_columns(c, dimension)]
-    query = select(
-        *keys,
-        sa.func.count(sa.distinct(c.event_id)),
-        sa.func.coalesce(sa.func.sum(c.weight), 0),
-        _weight_where(c, c.sex == "female"),
-        _weight_where(c, c.sex == "male"),
-        _weight_where(c, c.sex == "other"),
-        sa.func.count(sa.distinct(c.participant_id)),
-        _weight_where(c, c.kind == INDIVIDUAL),
-        _weight_where(c, c.kind == HEADCOUNT),
-    ).select_from(subquery)
-    if PARTICIPANT_DIMENSIONS.intersection(dimensions):
-        query = query.where(c.kind != EVENT)
-    if keys:
-        query = query.group_by(*keys)
-    rows = []
-    for row in db.session.execute(query):
-        key = tuple(_plain(value) for value in row[: len(keys)])
-        numbers = [int(value or 0) for value in row[len(keys):]]
-        rows.append(Counts(key, *numbers))
-    if not keys and not rows:
-        rows.append(Counts())
-    return rows
+    active = _aggregates(filters)
+    if active is not None:
+        return active.counts(dimensions, unique)
+    with shared_counts(filters) as aggregates:
+        return aggregates.counts(dimensions, unique)
 
 
 def totals(filters: ReportFilters) -> Counts:
@@ -292,25 +451,25 @@ def _plain(value):
 
 def unique_individuals_by_sex(filters: ReportFilters) -> Counts:
     """Distinct participant records with attendance at a counted event, split by sex."""
-    c = contributions(filters).c
-    query = select(c.sex, sa.func.count(sa.distinct(c.participant_id))).where(c.kind == INDIVIDUAL).group_by(c.sex)
-    result = Counts()
-    for sex, number in db.session.execute(query):
-        setattr(result, _plain(sex), int(number))
-    result.unique_individuals = result.participants = result.female + result.male + result.other
-    return result
+    active = _aggregates(filters)
+    if active is not None:
+        return active.unique_by_sex()
+    with shared_counts(filters) as aggregates:
+        return aggregates.unique_by_sex()
 
 
-def _scored_attempts(filters: ReportFilters, phase: Phase) -> sa.Subquery:
+def _scored_attempts(filters: ReportFilters, phase: Phase, dimension: str | None = None) -> sa.Subquery:
+    columns = [QuizAttempt.event_id, QuizAttempt.participant_id, QuizAttempt.score, Event.event_type_id]
+    with_group = filters.target_group_id or dimension == "target_group"
+    if with_group:
+        columns.append(Participant.target_group_id)
     query = (
-        select(
-            QuizAttempt.event_id, QuizAttempt.participant_id, QuizAttempt.score,
-            Event.event_type_id, Participant.target_group_id,
-        )
+        select(*columns)
         .join(Event, QuizAttempt.event_id == Event.id)
-        .join(Participant, QuizAttempt.participant_id == Participant.id)
         .where(QuizAttempt.phase == phase, *event_conditions(filters))
     )
+    if with_group:  # the participant's row is read only when a target group is asked for
+        query = query.join(Participant, QuizAttempt.participant_id == Participant.id)
     if filters.target_group_id:
         query = query.where(Participant.target_group_id == filters.target_group_id)
     return query.subquery(phase.value)
@@ -325,7 +484,7 @@ def knowledge(filters: ReportFilters, dimension: str | None = None) -> list[Know
     Means of each test are over everyone who took it; the gain, Hake's g and
     the share improved are over participants who took both tests of an event.
     """
-    pre, post = _scored_attempts(filters, Phase.PRE), _scored_attempts(filters, Phase.POST)
+    pre, post = _scored_attempts(filters, Phase.PRE, dimension), _scored_attempts(filters, Phase.POST, dimension)
     results: dict[tuple, Knowledge] = {}
 
     def group_by(subquery):

@@ -305,7 +305,7 @@ EVENT_COLUMNS = [
 
 def events_table(filters: ReportFilters) -> Table:
     """One row per counted event with its counts, how they were counted, and its knowledge figures."""
-    found = {row.key[0]: row for row in metrics.counts(filters, "event")}
+    found = {row.key[0]: row for row in metrics.counts(filters, "event", unique=False)}
     scores = {item.key[0]: item for item in metrics.knowledge(filters, "event")}
     session_counts = metrics.event_session_counts(filters)
     events = db.session.scalars(metrics.counted_events_query(filters).options(
@@ -395,6 +395,7 @@ class Report:
     unique_by_sex: Counts
     sentences: list[str]
     tables: dict[str, Table]
+    month_by_type: list[Counts] = field(default_factory=list)
 
     def table(self, key: str) -> Table:
         return self.tables[key]
@@ -411,18 +412,26 @@ CSV_TABLES = (*TABLE_BUILDERS, "knowledge", "events", "participants")
 
 
 def build_report(filters: ReportFilters) -> Report:
-    """The totals, sentences and aggregate tables of a period (not the per-person tables)."""
-    total = metrics.totals(filters)
-    tables = {key: builder(filters, total) for key, builder in TABLE_BUILDERS.items()}
+    """The totals, sentences and aggregate tables of a period (not the per-person tables).
+
+    The attendance is read once (``metrics.shared_counts``); every table is
+    grouped from that.
+    """
+    with metrics.shared_counts(filters):
+        total = metrics.totals(filters)
+        tables = {key: builder(filters, total) for key, builder in TABLE_BUILDERS.items()}
+        unique_by_sex = metrics.unique_individuals_by_sex(filters)
+        month_by_type = metrics.counts(filters, "month", "event_type", unique=False)
     tables["knowledge"] = knowledge_table(filters)
-    return Report(filters, total, metrics.unique_individuals_by_sex(filters),
-                  annual_report_sentences(filters, tables["summary"]), tables)
+    return Report(filters, total, unique_by_sex, annual_report_sentences(filters, tables["summary"]), tables,
+                  month_by_type)
 
 
 def build_table(key: str, filters: ReportFilters) -> Table:
     """One table, by its csv key."""
     if key in TABLE_BUILDERS:
-        return TABLE_BUILDERS[key](filters, metrics.totals(filters))
+        with metrics.shared_counts(filters):
+            return TABLE_BUILDERS[key](filters, metrics.totals(filters))
     return {"knowledge": knowledge_table, "events": events_table, "participants": participants_table}[key](filters)
 
 
@@ -503,7 +512,7 @@ def chart_data(report: Report) -> dict:
     months = filters.period.months()
     types = {entry.id: entry.name for entry in reference_entries(EventType)}
     per_month: dict[int, dict] = {}
-    for row in metrics.counts(filters, "month", "event_type"):
+    for row in report.month_by_type:
         year, month, type_id = row.key
         per_month.setdefault(type_id, {})[(year, month)] = row.participants
     by_group = report.table("by_target_group")
