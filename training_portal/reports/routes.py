@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.services import admin_required, log_action, staff_required
+from ..database import reading_only
 from ..extensions import db
 from . import bp, exports, services
 from .forms import ExportForm, FiscalYearForm, ReportFilterForm
@@ -54,24 +55,44 @@ def send_temporary_file(write, name: str, mimetype: str):
     return response
 
 
-def send_csv(make_table, language: str, name: str):
-    """Stream csv text as the database cursor produces it.
+def send_stream(first: bytes | str, produce, language: str, name: str, mimetype: str):
+    """Stream a download as it is produced from the database cursor.
 
-    The rows are read after the view has returned, in an application context
-    of their own (the request's is gone by then), in the export's language.
+    ``produce()`` yields the rest of the file; it runs after the view has
+    returned, in an application context of its own (the request's is gone by
+    then), in the export's language, and only reads (on SQLite it does not
+    hold the write lock while a slow phone fetches the file).
     """
     app = current_app._get_current_object()
 
     def chunks():
-        # The byte-order mark goes first, before any context is entered: a
-        # server (or test client) may read the first chunk elsewhere than the rest.
-        yield exports.BOM
-        with app.app_context(), force_locale(language):
-            yield from exports.table_csv(make_table(), bom=False)
+        # The first bytes go out before any context is entered: a server (or
+        # test client) may read the first chunk elsewhere than the rest.
+        yield first
+        with app.app_context(), force_locale(language), reading_only():
+            yield from produce()
 
-    response = Response(chunks(), mimetype="text/csv; charset=utf-8", headers=NO_STORE)
+    response = Response(chunks(), mimetype=mimetype, headers=NO_STORE)
     response.headers.set("Content-Disposition", "attachment", filename=name)
     return response
+
+
+def send_csv(make_table, language: str, name: str):
+    """Stream csv text (UTF-8 with a byte-order mark) as the database cursor produces it."""
+    return send_stream(exports.BOM, lambda: exports.table_csv(make_table(), bom=False), language, name,
+                       "text/csv; charset=utf-8")
+
+
+def send_xlsx(make_table, language: str, name: str):
+    """Stream a one-sheet workbook: the zip's first parts go out before the first row is read.
+
+    The table (its headers and reference names) is made here, in the
+    request; its rows are read while the download streams.
+    """
+    with force_locale(language):
+        stream = exports.table_xlsx(make_table())
+        first = next(stream)
+    return send_stream(first, lambda: stream, language, name, exports.XLSX_MIME)
 
 
 @bp.get("/reports")
@@ -125,12 +146,7 @@ def attendance_download(file_format: str):
     name = download_name("attendance", filters, file_format)
     if file_format == "csv":
         return send_csv(lambda: services.attendance_table(filters), language, name)
-
-    def write(output):
-        with force_locale(language):
-            exports.write_table_xlsx(services.attendance_table(filters), output)
-
-    return send_temporary_file(write, name, exports.XLSX_MIME)
+    return send_xlsx(lambda: services.attendance_table(filters), language, name)
 
 
 @bp.route("/admin/report-settings", methods=["GET", "POST"])
