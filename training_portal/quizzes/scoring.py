@@ -1,6 +1,6 @@
 """Scoring a quiz attempt: pure functions over plain values, no database.
 
-The rule, stated to participants on the quiz page and in docs/quizzes.md:
+The rule, stated to participants on the quiz page and in README.md (Pre-test and post-test quizzes):
 each question counts one point. A single-choice or true/false question is
 right when the one chosen option is the correct one. A multiple-choice
 question is right only when exactly the correct options are chosen: every

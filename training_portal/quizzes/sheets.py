@@ -1,6 +1,6 @@
 """Spreadsheets of the quiz feature: the question template, reading it back, and results workbooks.
 
-Columns are read by header name, never by position (see docs/quizzes.md).
+Columns are read by header name, never by position (see README.md (Pre-test and post-test quizzes)).
 Every function returns bytes or plain data; views only send them.
 """
 
