@@ -195,6 +195,16 @@ EVENT_COUNTS = sa.Table(
     prefixes=["TEMPORARY"],
 )
 sa.Index("ix_report_event_counts_event_id", EVENT_COUNTS.c.event_id)
+# One row per participant of the pairs, with the number of their pairs: the unique individuals by
+# sex, target group and age band are plain counts of rows here (each participant has one of each).
+PEOPLE = sa.Table(
+    "report_people", _TEMPORARY,
+    sa.Column("participant_id", sa.Integer), sa.Column("sex", sa.String(10)),
+    sa.Column("target_group_id", sa.Integer), sa.Column("age_band", sa.String(10)),
+    sa.Column("pairs", sa.Integer),
+    prefixes=["TEMPORARY"],
+)
+_FILLED = (PAIRS, EVENT_COUNTS, PEOPLE)
 # PostgreSQL: memory for the hash aggregates of one report, so that they do not spill to disk.
 REPORT_WORK_MEM = "64MB"
 
@@ -266,21 +276,28 @@ class Aggregates:
         connection = db.session.connection()
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")  # this transaction only
-        for table in (EVENT_COUNTS, PAIRS):
+        for table in reversed(_FILLED):
             table.drop(connection, checkfirst=True)  # left over by a failed report on this connection
-        for table in (PAIRS, EVENT_COUNTS):
+        for table in _FILLED:
             table.create(connection)
         db.session.execute(PAIRS.insert().from_select(
             ["event_id", "participant_id", "sex", "target_group_id", "age_band"], _pairs_query(self.filters)))
         db.session.execute(EVENT_COUNTS.insert().from_select(
             ["event_id", "kind", "sex", "weight"], _event_counts_query(self.filters)))
+        p = PAIRS.c
+        db.session.execute(PEOPLE.insert().from_select(
+            ["participant_id", "sex", "target_group_id", "age_band", "pairs"],
+            select(p.participant_id, p.sex, p.target_group_id, p.age_band, sa.func.count())
+            .group_by(p.participant_id, p.sex, p.target_group_id, p.age_band)))
 
     def drop(self) -> None:
         connection = db.session.connection()
-        for table in (EVENT_COUNTS, PAIRS):
+        for table in reversed(_FILLED):
             table.drop(connection, checkfirst=True)
 
     def counts(self, dimensions: tuple[str, ...], unique: bool = True) -> list[Counts]:
+        if len(dimensions) == 1 and dimensions[0] in PARTICIPANT_DIMENSIONS:
+            return self._single_participant_counts(dimensions[0])
         if PARTICIPANT_DIMENSIONS.intersection(dimensions):
             return self._participant_counts(dimensions)
         return self._event_counts(dimensions, unique)
@@ -316,6 +333,46 @@ class Aggregates:
             row.unique_individuals = found.get(row.key, 0)
         return rows
 
+    def _single_participant_counts(self, dimension: str) -> list[Counts]:
+        """Counts by target group or by age band alone, from the per-participant table.
+
+        The same figures as ``_participant_counts``: each participant's pairs
+        count under their own group (and once as a unique individual), each
+        headcount tally under its target group (age band "not recorded"), and
+        an event under every group it had pairs or tallies of.
+        """
+        column = {"target_group": "target_group_id", "age_band": "age_band"}[dimension]
+        people_key, pairs_key = getattr(PEOPLE.c, column), getattr(PAIRS.c, column)
+        tally_key = Headcount.target_group_id if dimension == "target_group" else _null(sa.String(10))
+        found: dict = {}
+
+        def row(key) -> Counts:
+            key = _plain(key)
+            return found.setdefault(key, Counts((key,)))
+
+        people = select(people_key, PEOPLE.c.sex, sa.func.count(), sa.func.sum(PEOPLE.c.pairs)) \
+            .group_by(people_key, PEOPLE.c.sex)
+        for key, sex, number, pairs in db.session.execute(people):
+            item = row(key)
+            item.unique_individuals += int(number)
+            item.individual += int(pairs)
+            _add_by_sex(item, sex, int(pairs))
+        tallies = _headcount_query(self.filters, tally_key.label("key"), Headcount.sex,
+                                   sa.func.coalesce(sa.func.sum(Headcount.count), 0)).group_by(tally_key, Headcount.sex)
+        for key, sex, number in db.session.execute(tallies):
+            item = row(key)
+            item.headcount += int(number)
+            _add_by_sex(item, sex, int(number))
+        events = sa.union(
+            select(pairs_key.label("key"), PAIRS.c.event_id),
+            _headcount_query(self.filters, tally_key.label("key"), Headcount.event_id),
+        ).subquery("group_events")
+        for key, number in db.session.execute(select(events.c.key, sa.func.count()).group_by(events.c.key)):
+            row(key).events = int(number)
+        for item in found.values():
+            item.participants = item.individual + item.headcount
+        return list(found.values())
+
     def _participant_counts(self, dimensions: tuple[str, ...]) -> list[Counts]:
         """Counts by target group or age band: each participant's own, each tally's target group."""
         individual = select(
@@ -343,7 +400,7 @@ class Aggregates:
 
     def unique_by_sex(self) -> Counts:
         if self._unique_by_sex is None:
-            query = select(PAIRS.c.sex, sa.func.count(sa.distinct(PAIRS.c.participant_id))).group_by(PAIRS.c.sex)
+            query = select(PEOPLE.c.sex, sa.func.count()).group_by(PEOPLE.c.sex)
             result = Counts()
             for sex, number in db.session.execute(query):
                 setattr(result, _plain(sex), int(number))
@@ -351,6 +408,11 @@ class Aggregates:
             result.unique_individuals = result.participants = result.female + result.male + result.other
             self._unique_by_sex = result
         return self._unique_by_sex
+
+
+def _add_by_sex(item: Counts, sex, number: int) -> None:
+    name = _plain(sex)
+    setattr(item, name, getattr(item, name) + number)
 
 
 def _event_dimension_columns(dimension: str) -> list:
