@@ -90,3 +90,10 @@ def test_nobody_but_an_admin_sees_the_audit_log_or_the_settings(app, world):
         client = client_for(app, world, role)
         assert client.get("/admin/audit").status_code == 403
         assert client.get("/admin/settings").status_code == 403
+
+
+def test_the_settings_hints_are_text_not_markup(app, world):
+    admin = client_for(app, world, "admin")
+    admin.set_cookie("lang", "en")
+    page = admin.get("/admin/settings").get_data(as_text=True)
+    assert "shown as \u201c&lt;N\u201d" in page
