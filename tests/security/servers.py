@@ -129,13 +129,14 @@ def server_environment(database_url: str, instance: Path, **extra) -> dict:
 
 
 @contextmanager
-def gunicorn(env: dict, workers: int = 3, app_module: str = "tests.security.server_app:app", timeout: float = 40):
+def gunicorn(env: dict, workers: int = 3, app_module: str = "tests.security.server_app:app", timeout: float = 40,
+             access_log: bool = False):
     """gunicorn with ``workers`` sync workers on a free port; yields (base URL, process)."""
     port = free_port()
     log = open(Path(env["TRAINING_PORTAL_INSTANCE"]) / "gunicorn.log", "w")
     process = subprocess.Popen(
         [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "2",
-         "--timeout", "60", app_module],
+         "--timeout", "60", *(["--access-logfile", "-"] if access_log else []), app_module],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"

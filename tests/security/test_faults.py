@@ -130,16 +130,28 @@ def served(app, database_url, tmp_path):
                 "target_group": event.target_groups[0].id}
         province = db.session.execute(sa.text("SELECT id FROM provinces WHERE code = 'phnom_penh'")).scalar()
         info["province"] = province
+        info["card_code"] = card_of_a_participant(event)
+        info["participants_before"] = 1  # that card's owner, who has not checked in
         db.session.remove()
         db.engine.dispose()
     limiter.init_app(app)
 
-    def start(workers=3, **settings):
-        return gunicorn(server_environment(url, tmp_path, **settings), workers=workers)
+    def start(workers=3, access_log=False, **settings):
+        return gunicorn(server_environment(url, tmp_path, **settings), workers=workers, access_log=access_log)
 
     info["start"] = start
     yield info
     drop_database(url)
+
+
+def card_of_a_participant(event) -> str:
+    from training_portal.attendance.models import AgeBand, Participant, Sex
+
+    participant = Participant(name="Sokha", sex=Sex.FEMALE, age_band=AgeBand.AGE_18_24, phone="012888777",
+                              target_group_id=event.target_groups[0].id)
+    db.session.add(participant)
+    db.session.commit()
+    return participant.card_code
 
 
 class Phone:
@@ -238,7 +250,8 @@ def test_a_worker_killed_during_check_ins_loses_no_check_in_and_retries_count_on
         assert len(rows) == len(set(rows))  # exactly one row per check-in: none lost, none doubled
         engine = sa.create_engine(served["url"].replace("postgresql://", "postgresql+psycopg://", 1))
         with engine.connect() as connection:
-            assert connection.execute(sa.text("SELECT count(*) FROM participants")).scalar() == len(sent)
+            assert connection.execute(sa.text("SELECT count(*) FROM participants")).scalar() == \
+                len(sent) + served["participants_before"]
         engine.dispose()
         assert len(worker_pids(master.pid)) == 3  # the server goes on with a new worker
 
@@ -292,3 +305,19 @@ def test_check_in_limit_per_device_is_shared_by_every_worker_through_redis(serve
         assert len({headers.get("X-Worker-Pid") for _status, _page, headers in answers}) > 1
         neighbour = Phone(base)  # the same address, another phone
         assert neighbour.get(url)[0] == 200
+
+
+def test_the_server_logs_hold_no_card_codes_or_phone_numbers(served, tmp_path):
+    """gunicorn's access log and the app's log: a card page, a check-in by phone number, a failed login."""
+    with served["start"](workers=1, access_log=True) as (base, _master):
+        phone = Phone(base)
+        assert phone.get(f"/p/{served['card_code']}")[0] == 200
+        form = checkin_form(phone, served, "Sokha")
+        form.update(kind="phone", phone="012 888 777")
+        assert phone.post(f"/c/{served['code']}?phone=012888777", form)[0] == 200
+        token = CSRF.search(phone.get("/login")[1]).group(1)
+        phone.post("/login?password=hunter2-secret", {"csrf_token": token, "email": "x@example.org", "password": "p"})
+    log = (tmp_path / "gunicorn.log").read_text()
+    assert "GET /p/[card]" in log  # the request was logged, without its secret
+    for secret in (served["card_code"], "012888777", "012 888 777", "hunter2-secret"):
+        assert secret not in log, secret
