@@ -204,7 +204,16 @@ PEOPLE = sa.Table(
     sa.Column("pairs", sa.Integer),
     prefixes=["TEMPORARY"],
 )
-_FILLED = (PAIRS, EVENT_COUNTS, PEOPLE)
+# The counted events with their dimensions computed once (the month is not worked out per pair).
+EVENTS = sa.Table(
+    "report_events", _TEMPORARY,
+    sa.Column("event_id", sa.Integer, primary_key=True), sa.Column("event_type_id", sa.Integer),
+    sa.Column("province_id", sa.Integer), sa.Column("year", sa.Integer), sa.Column("month", sa.Integer),
+    prefixes=["TEMPORARY"],
+)
+_FILLED = (PAIRS, EVENT_COUNTS, PEOPLE, EVENTS)
+_EVENT_KEY_COLUMNS = {"event_type": ("event_type_id",), "province": ("province_id",), "month": ("year", "month"),
+                      "event": ("event_id",)}
 # PostgreSQL: memory for the hash aggregates of one report, so that they do not spill to disk.
 REPORT_WORK_MEM = "64MB"
 
@@ -274,8 +283,10 @@ class Aggregates:
 
     def fill(self) -> None:
         connection = db.session.connection()
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")  # this transaction only
+        if connection.dialect.name == "postgresql":  # this transaction only:
+            connection.exec_driver_sql(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'")
+            # Compiling the report's queries just in time costs more than it saves at this size.
+            connection.exec_driver_sql("SET LOCAL jit = off")
         for table in reversed(_FILLED):
             table.drop(connection, checkfirst=True)  # left over by a failed report on this connection
         for table in _FILLED:
@@ -289,6 +300,10 @@ class Aggregates:
             ["participant_id", "sex", "target_group_id", "age_band", "pairs"],
             select(p.participant_id, p.sex, p.target_group_id, p.age_band, sa.func.count())
             .group_by(p.participant_id, p.sex, p.target_group_id, p.age_band)))
+        db.session.execute(EVENTS.insert().from_select(
+            ["event_id", "event_type_id", "province_id", "year", "month"],
+            select(Event.id, Event.event_type_id, Event.province_id, *_event_dimension_columns("month"))
+            .where(*event_conditions(self.filters))))
 
     def drop(self) -> None:
         connection = db.session.connection()
@@ -322,13 +337,8 @@ class Aggregates:
         if not dimensions:
             rows[0].unique_individuals = self.unique_by_sex().unique_individuals
             return rows
-        unique_query = (
-            select(*keys, sa.func.count(sa.distinct(PAIRS.c.participant_id)))
-            .select_from(PAIRS)
-            .join(Event, Event.id == PAIRS.c.event_id)
-            .group_by(*keys)
-        )
-        found = {tuple(_plain(value) for value in row[:-1]): int(row[-1]) for row in db.session.execute(unique_query)}
+        found = _unique_by_event_keys([getattr(EVENTS.c, name) for dimension in dimensions
+                                       for name in _EVENT_KEY_COLUMNS[dimension]])
         for row in rows:
             row.unique_individuals = found.get(row.key, 0)
         return rows
@@ -408,6 +418,15 @@ class Aggregates:
             result.unique_individuals = result.participants = result.female + result.male + result.other
             self._unique_by_sex = result
         return self._unique_by_sex
+
+
+def _unique_by_event_keys(keys: list) -> dict[tuple, int]:
+    """Distinct participants of the pairs per key of the counted events' dimensions."""
+    query = (
+        select(*keys, sa.func.count(sa.distinct(PAIRS.c.participant_id)))
+        .select_from(PAIRS).join(EVENTS, EVENTS.c.event_id == PAIRS.c.event_id).group_by(*keys)
+    )
+    return {tuple(_plain(value) for value in row[:-1]): int(row[-1]) for row in db.session.execute(query)}
 
 
 def _add_by_sex(item: Counts, sex, number: int) -> None:
@@ -520,24 +539,39 @@ def unique_individuals_by_sex(filters: ReportFilters) -> Counts:
         return aggregates.unique_by_sex()
 
 
-def _scored_attempts(filters: ReportFilters, phase: Phase, dimension: str | None = None) -> sa.Subquery:
-    columns = [QuizAttempt.event_id, QuizAttempt.participant_id, QuizAttempt.score, Event.event_type_id]
+KNOWLEDGE_DIMENSIONS = {"event_type": "event_type_id", "target_group": "target_group_id", "event": "event_id"}
+
+
+def _attempt_pairs(filters: ReportFilters, dimension: str | None) -> sa.Subquery:
+    """One row per (event, participant) with a pre- or post-test at a counted event: the two scores
+    (NULL when not taken) and whether each was taken, with the event's type and, when asked for, the
+    participant's target group."""
+    attempt = QuizAttempt
     with_group = filters.target_group_id or dimension == "target_group"
+
+    def of(phase: Phase, value):
+        return sa.case((attempt.phase == phase, value))
+
+    columns = [attempt.event_id, attempt.participant_id, Event.event_type_id]
     if with_group:
         columns.append(Participant.target_group_id)
     query = (
-        select(*columns)
-        .join(Event, QuizAttempt.event_id == Event.id)
-        .where(QuizAttempt.phase == phase, *event_conditions(filters))
+        select(
+            *columns,
+            sa.func.max(of(Phase.PRE, attempt.score)).label("pre"),
+            sa.func.max(of(Phase.POST, attempt.score)).label("post"),
+            sa.func.count(of(Phase.PRE, 1)).label("has_pre"),
+            sa.func.count(of(Phase.POST, 1)).label("has_post"),
+        )
+        .join(Event, attempt.event_id == Event.id)
+        .where(attempt.phase.in_((Phase.PRE, Phase.POST)), *event_conditions(filters))
+        .group_by(*columns)
     )
     if with_group:  # the participant's row is read only when a target group is asked for
-        query = query.join(Participant, QuizAttempt.participant_id == Participant.id)
+        query = query.join(Participant, attempt.participant_id == Participant.id)
     if filters.target_group_id:
         query = query.where(Participant.target_group_id == filters.target_group_id)
-    return query.subquery(phase.value)
-
-
-KNOWLEDGE_DIMENSIONS = {"event_type": "event_type_id", "target_group": "target_group_id", "event": "event_id"}
+    return query.subquery("attempt_pairs")
 
 
 def knowledge(filters: ReportFilters, dimension: str | None = None) -> list[Knowledge]:
@@ -545,40 +579,37 @@ def knowledge(filters: ReportFilters, dimension: str | None = None) -> list[Know
 
     Means of each test are over everyone who took it; the gain, Hake's g and
     the share improved are over participants who took both tests of an event.
+    One query: each participant's two tests of an event side by side, then
+    grouped (a participant has at most one attempt per event and phase).
     """
-    pre, post = _scored_attempts(filters, Phase.PRE, dimension), _scored_attempts(filters, Phase.POST, dimension)
-    results: dict[tuple, Knowledge] = {}
-
-    def group_by(subquery):
-        return [getattr(subquery.c, KNOWLEDGE_DIMENSIONS[dimension])] if dimension else []
-
-    for subquery, count_name, mean_name in ((pre, "pre_takers", "pre_mean"), (post, "post_takers", "post_mean")):
-        keys = group_by(subquery)
-        query = select(*keys, sa.func.count(), sa.func.avg(subquery.c.score)).select_from(subquery)
-        for row in db.session.execute(query.group_by(*keys) if keys else query):
-            item = results.setdefault(tuple(row[: len(keys)]), Knowledge(tuple(row[: len(keys)])))
-            setattr(item, count_name, int(row[-2]))
-            setattr(item, mean_name, float(row[-1]) if row[-1] is not None else None)
-
-    keys = group_by(pre)
-    paired = (
-        select(
-            *keys, sa.func.count(), sa.func.avg(pre.c.score), sa.func.avg(post.c.score),
-            sa.func.coalesce(sa.func.sum(sa.case((post.c.score > pre.c.score, 1), else_=0)), 0),
-        )
-        .select_from(pre)
-        .join(post, sa.and_(pre.c.event_id == post.c.event_id, pre.c.participant_id == post.c.participant_id))
-    )
-    for row in db.session.execute(paired.group_by(*keys) if keys else paired):
+    pairs = _attempt_pairs(filters, dimension)
+    both = sa.and_(pairs.c.has_pre > 0, pairs.c.has_post > 0)
+    keys = [getattr(pairs.c, KNOWLEDGE_DIMENSIONS[dimension])] if dimension else []
+    query = select(
+        *keys,
+        sa.func.sum(pairs.c.has_pre), sa.func.avg(pairs.c.pre),
+        sa.func.sum(pairs.c.has_post), sa.func.avg(pairs.c.post),
+        sa.func.sum(sa.case((both, 1), else_=0)),
+        sa.func.avg(sa.case((both, pairs.c.pre))), sa.func.avg(sa.case((both, pairs.c.post))),
+        sa.func.sum(sa.case((sa.and_(both, pairs.c.post > pairs.c.pre), 1), else_=0)),
+    ).select_from(pairs)
+    results = []
+    for row in db.session.execute(query.group_by(*keys) if keys else query):
         key = tuple(row[: len(keys)])
-        item = results.setdefault(key, Knowledge(key))
-        item.both = int(row[-4])
+        pre_takers, pre_mean, post_takers, post_mean, paired, paired_pre, paired_post, improved = row[len(keys):]
+        item = Knowledge(key, pre_takers=int(pre_takers or 0), pre_mean=_float(pre_mean),
+                         post_takers=int(post_takers or 0), post_mean=_float(post_mean), both=int(paired or 0))
         if item.both:
-            item.both_pre_mean, item.both_post_mean = float(row[-3]), float(row[-2])
-            item.improved = int(row[-1])
+            item.both_pre_mean, item.both_post_mean = float(paired_pre), float(paired_post)
+            item.improved = int(improved)
+        results.append(item)
     if not dimension:
-        return [results.get((), Knowledge())]
-    return [item for item in results.values() if item.pre_takers or item.post_takers]
+        return results or [Knowledge()]
+    return [item for item in results if item.pre_takers or item.post_takers]
+
+
+def _float(value) -> float | None:
+    return float(value) if value is not None else None
 
 
 def event_session_counts(filters: ReportFilters) -> dict[int, int]:
