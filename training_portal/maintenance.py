@@ -1,4 +1,5 @@
-"""Shell commands for operators: ``flask --app wsgi backup PATH`` and ``flask --app wsgi anonymise``."""
+"""Shell commands for operators: ``backup PATH``, ``anonymise``, ``export-outside YEAR PATH``
+(each as ``flask --app wsgi <command>``)."""
 
 import click
 from flask import current_app
@@ -46,4 +47,30 @@ def anonymise_command(months: int | None) -> None:
     click.echo(f"Anonymised {count} participant(s) not seen for more than {period} months.")
 
 
-COMMANDS = (backup_command, anonymise_command)
+@click.command("export-outside")
+@click.argument("year", type=click.IntRange(2000, 2100))
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@click.option("--lang", type=click.Choice(["en", "km"]), default="en", show_default=True)
+@click.option("--threshold", type=click.IntRange(min=0), default=None,
+              help="Hide counts below this number (default: the admin setting).")
+@with_appcontext
+def export_outside_command(year: int, path: str, lang: str, threshold: int | None) -> None:
+    """Write the year's workbook for outside readers to PATH: aggregate tables, small counts hidden."""
+    from pathlib import Path
+
+    from .auth.services import log_action
+    from .reports.metrics import Period, ReportFilters
+
+    threshold = privacy.small_cell_threshold() if threshold is None else threshold
+    target = Path(path)
+    partial = target.with_name(target.name + ".partial")
+    with partial.open("wb") as output:
+        privacy.write_outside_readers_workbook(ReportFilters(Period(year)), output, lang, threshold)
+    partial.replace(target)
+    log_action(None, "report.export", None, export="outside_readers_workbook", year=year, language=lang,
+               threshold=threshold, via="shell")
+    db.session.commit()
+    click.echo(f"Wrote the {year} workbook for outside readers to {target} (counts below {threshold} hidden).")
+
+
+COMMANDS = (backup_command, anonymise_command, export_outside_command)

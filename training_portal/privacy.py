@@ -108,16 +108,41 @@ def suppress_small_counts(rows, count_columns, threshold: int, marker: str = "<{
     return result
 
 
+NOT_PEOPLE_COLUMNS = {"events"}
+
+
 def suppress_table(table, threshold: int | None = None):
     """A copy of a report table (``columns`` with ``kind``, ``rows``, ``total``) whose small counts are
     suppressed; the count columns become text columns. The total row is kept as it is."""
     threshold = small_cell_threshold() if threshold is None else threshold
     if threshold <= 1:
         return table
-    counts = [index for index, column in enumerate(table.columns) if column.kind == "int"]
+    # Counts of people; a number of events singles out nobody.
+    counts = [index for index, column in enumerate(table.columns)
+              if column.kind == "int" and getattr(column, "key", "") not in NOT_PEOPLE_COLUMNS]
     columns = [dataclasses.replace(column, kind="text") if index in counts else column
                for index, column in enumerate(table.columns)]
     return dataclasses.replace(table, columns=columns, rows=suppress_small_counts(table.rows, counts, threshold))
+
+
+
+def write_outside_readers_workbook(filters, output, language: str = "en", threshold: int | None = None) -> None:
+    """The yearly workbook for readers outside the program (donors, partners, the public).
+
+    Aggregate tables only (no Events or Participants sheet), built by the reports'
+    own functions, with every count from 1 to ``threshold`` - 1 shown as "<N"
+    (default: the admin setting). Totals and the report's sentences are kept.
+    """
+    from flask_babel import force_locale
+
+    from .reports import exports, metrics
+    from .reports.services import build_report
+
+    threshold = small_cell_threshold() if threshold is None else threshold
+    with force_locale(language), metrics.shared_counts(filters):
+        report = build_report(filters)
+        tables = {key: suppress_table(table, threshold) for key, table in report.tables.items()}
+        exports.write_report_workbook(dataclasses.replace(report, tables=tables), [], output)
 
 
 # --- Personal data and secrets stay out of the logs ------------------------------------

@@ -140,8 +140,9 @@ def test_a_report_table_can_be_suppressed_for_a_workbook_meant_for_outside_reade
     table = report_services.build_table("by_target_group", ReportFilters(Period(2015)))
     hidden = privacy.suppress_table(table, threshold=5)
     rows = [list(row) for row in hidden.rows]
+    people = [index for index, column in enumerate(hidden.columns) if column.key != "events" and index > 0]
     assert any("<5" in row for row in rows)  # the one hotel-staff participant
-    assert all(not (isinstance(value, int) and 0 < value < 5) for row in rows for value in row[1:])
+    assert all(not (isinstance(row[index], int) and 0 < row[index] < 5) for row in rows for index in people)
     assert privacy.suppress_table(table, threshold=0) is table
 
 
@@ -150,3 +151,33 @@ def test_the_password_of_the_admin_is_not_needed_for_settings_but_the_role_is(ap
     assert trainer.post_form("/admin/settings", {"retention_months": "1"}).status_code == 403
     assert db.session.get(Setting, RETENTION_MONTHS) is None
     assert TEST_PASSWORD
+
+
+def test_the_workbook_for_outside_readers_has_aggregates_only_and_hides_small_counts(app, runner, tmp_path):
+    from openpyxl import load_workbook
+
+    seed_demo(app.instance_path)
+    db.session.commit()
+    path = tmp_path / "donors-2015.xlsx"
+    result = runner.invoke(args=["export-outside", "2015", str(path), "--threshold", "10"])
+    assert result.exit_code == 0, result.output
+    workbook = load_workbook(path)
+    titles = [title.lower() for title in workbook.sheetnames]
+    assert not any("participant" in title and "by" not in title for title in titles)
+    assert "events" not in titles
+    hidden, small = 0, []
+    for sheet in workbook.worksheets:
+        headers = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+        for row in sheet.iter_rows(min_row=2):
+            for cell, header in zip(row[1:], headers[1:], strict=False):
+                if cell.value == "<10":
+                    hidden += 1
+                elif (isinstance(cell.value, int) and 0 < cell.value < 10 and not cell.font.bold
+                      and header != "Events"):
+                    small.append((sheet.title, cell.coordinate, cell.value))
+    assert hidden > 0 and small == []
+    summary = workbook.worksheets[0]
+    event_counts = [row[1].value for row in summary.iter_rows(min_row=2) if isinstance(row[1].value, int)]
+    assert 2 in event_counts  # 2 workshops: a number of events is shown as it is
+    entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "report.export"))
+    assert '"outside_readers_workbook"' in entry.details and '"threshold": 10' in entry.details
