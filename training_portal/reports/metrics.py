@@ -240,7 +240,10 @@ def _pairs_query(filters: ReportFilters) -> sa.Select:
         .join(Session, Session.event_id == Event.id)
         .join(Attendance, Attendance.session_id == Session.id)
         .where(*event_conditions(filters))
-        .distinct()  # a participant at several sessions of an event counts once for it
+        # A participant at several sessions of an event counts once for it. Grouped rather than
+        # DISTINCT so that SQLite hands the pairs over in participant order: the look-ups in
+        # participants then follow the table's order (about twice as fast as in event order).
+        .group_by(Attendance.participant_id, Session.event_id)
         .subquery("attended")
     )
     query = (
