@@ -195,15 +195,6 @@ EVENT_COUNTS = sa.Table(
     prefixes=["TEMPORARY"],
 )
 sa.Index("ix_report_event_counts_event_id", EVENT_COUNTS.c.event_id)
-# One row per participant of the pairs, with the number of their pairs: the unique individuals by
-# sex, target group and age band are plain counts of rows here (each participant has one of each).
-PEOPLE = sa.Table(
-    "report_people", _TEMPORARY,
-    sa.Column("participant_id", sa.Integer), sa.Column("sex", sa.String(10)),
-    sa.Column("target_group_id", sa.Integer), sa.Column("age_band", sa.String(10)),
-    sa.Column("pairs", sa.Integer),
-    prefixes=["TEMPORARY"],
-)
 # The counted events with their dimensions computed once (the month is not worked out per pair).
 EVENTS = sa.Table(
     "report_events", _TEMPORARY,
@@ -211,7 +202,7 @@ EVENTS = sa.Table(
     sa.Column("province_id", sa.Integer), sa.Column("year", sa.Integer), sa.Column("month", sa.Integer),
     prefixes=["TEMPORARY"],
 )
-_FILLED = (PAIRS, EVENT_COUNTS, PEOPLE, EVENTS)
+_FILLED = (PAIRS, EVENT_COUNTS, EVENTS)
 _EVENT_KEY_COLUMNS = {"event_type": ("event_type_id",), "province": ("province_id",), "month": ("year", "month"),
                       "event": ("event_id",)}
 # PostgreSQL: memory for the hash aggregates of one report, so that they do not spill to disk.
@@ -283,6 +274,7 @@ class Aggregates:
     def __init__(self, filters: ReportFilters):
         self.filters = filters
         self._unique_by_sex: Counts | None = None
+        self._profiles: list[dict] | None = None
 
     def fill(self) -> None:
         connection = db.session.connection()
@@ -298,11 +290,6 @@ class Aggregates:
             ["event_id", "participant_id", "sex", "target_group_id", "age_band"], _pairs_query(self.filters)))
         db.session.execute(EVENT_COUNTS.insert().from_select(
             ["event_id", "kind", "sex", "weight"], _event_counts_query(self.filters)))
-        p = PAIRS.c
-        db.session.execute(PEOPLE.insert().from_select(
-            ["participant_id", "sex", "target_group_id", "age_band", "pairs"],
-            select(p.participant_id, p.sex, p.target_group_id, p.age_band, sa.func.count())
-            .group_by(p.participant_id, p.sex, p.target_group_id, p.age_band)))
         db.session.execute(EVENTS.insert().from_select(
             ["event_id", "event_type_id", "province_id", "year", "month"],
             select(Event.id, Event.event_type_id, Event.province_id, *_event_dimension_columns("month"))
@@ -347,7 +334,7 @@ class Aggregates:
         return rows
 
     def _single_participant_counts(self, dimension: str) -> list[Counts]:
-        """Counts by target group or by age band alone, from the per-participant table.
+        """Counts by target group or by age band alone, from the participant profiles.
 
         The same figures as ``_participant_counts``: each participant's pairs
         count under their own group (and once as a unique individual), each
@@ -355,7 +342,7 @@ class Aggregates:
         an event under every group it had pairs or tallies of.
         """
         column = {"target_group": "target_group_id", "age_band": "age_band"}[dimension]
-        people_key, pairs_key = getattr(PEOPLE.c, column), getattr(PAIRS.c, column)
+        pairs_key = getattr(PAIRS.c, column)
         tally_key = Headcount.target_group_id if dimension == "target_group" else _null(sa.String(10))
         found: dict = {}
 
@@ -363,9 +350,8 @@ class Aggregates:
             key = _plain(key)
             return found.setdefault(key, Counts((key,)))
 
-        people = select(people_key, PEOPLE.c.sex, sa.func.count(), sa.func.sum(PEOPLE.c.pairs)) \
-            .group_by(people_key, PEOPLE.c.sex)
-        for key, sex, number, pairs in db.session.execute(people):
+        for profile in self.profiles():
+            key, sex, number, pairs = profile[column], profile["sex"], profile["people"], profile["pairs"]
             item = row(key)
             item.unique_individuals += int(number)
             item.individual += int(pairs)
@@ -411,12 +397,33 @@ class Aggregates:
             query = query.join(Event, Event.id == u.c.event_id)
         return _collect(query.group_by(*keys), len(keys))
 
+    def profiles(self) -> list[dict]:
+        """Participants and their pairs per (sex, target group, age band), asked once per report.
+
+        Each participant has one sex, target group and age band, so the unique
+        individuals by any of them are sums of these rows' participants.
+        """
+        if self._profiles is None:
+            p = PAIRS.c
+            people = (
+                select(p.participant_id, p.sex, p.target_group_id, p.age_band, sa.func.count().label("pairs"))
+                .group_by(p.participant_id, p.sex, p.target_group_id, p.age_band)
+                .subquery("people")
+            )
+            keys = (people.c.sex, people.c.target_group_id, people.c.age_band)
+            query = select(*keys, sa.func.count(), sa.func.sum(people.c.pairs)).group_by(*keys)
+            self._profiles = [
+                {"sex": _plain(sex), "target_group_id": group_id, "age_band": _plain(age_band),
+                 "people": int(number), "pairs": int(pairs)}
+                for sex, group_id, age_band, number, pairs in db.session.execute(query)
+            ]
+        return self._profiles
+
     def unique_by_sex(self) -> Counts:
         if self._unique_by_sex is None:
-            query = select(PEOPLE.c.sex, sa.func.count()).group_by(PEOPLE.c.sex)
             result = Counts()
-            for sex, number in db.session.execute(query):
-                setattr(result, _plain(sex), int(number))
+            for profile in self.profiles():
+                _add_by_sex(result, profile["sex"], profile["people"])
             # Each participant has one sex: the unique individuals are the sum over the sexes.
             result.unique_individuals = result.participants = result.female + result.male + result.other
             self._unique_by_sex = result
