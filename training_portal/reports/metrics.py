@@ -199,12 +199,13 @@ sa.Index("ix_report_event_counts_event_id", EVENT_COUNTS.c.event_id)
 EVENTS = sa.Table(
     "report_events", _TEMPORARY,
     sa.Column("event_id", sa.Integer, primary_key=True), sa.Column("event_type_id", sa.Integer),
-    sa.Column("province_id", sa.Integer), sa.Column("year", sa.Integer), sa.Column("month", sa.Integer),
+    sa.Column("province_id", sa.Integer),
+    sa.Column("month_key", sa.Integer),  # year * 100 + month: one grouping key instead of two
     prefixes=["TEMPORARY"],
 )
 _FILLED = (PAIRS, EVENT_COUNTS, EVENTS)
-_EVENT_KEY_COLUMNS = {"event_type": ("event_type_id",), "province": ("province_id",), "month": ("year", "month"),
-                      "event": ("event_id",)}
+_EVENT_KEY_COLUMNS = {"event_type": "event_type_id", "province": "province_id", "month": "month_key",
+                      "event": "event_id"}
 # PostgreSQL: memory for the hash aggregates of one report, so that they do not spill to disk.
 REPORT_WORK_MEM = "64MB"
 
@@ -291,8 +292,10 @@ class Aggregates:
         db.session.execute(EVENT_COUNTS.insert().from_select(
             ["event_id", "kind", "sex", "weight"], _event_counts_query(self.filters)))
         db.session.execute(EVENTS.insert().from_select(
-            ["event_id", "event_type_id", "province_id", "year", "month"],
-            select(Event.id, Event.event_type_id, Event.province_id, *_event_dimension_columns("month"))
+            ["event_id", "event_type_id", "province_id", "month_key"],
+            select(Event.id, Event.event_type_id, Event.province_id,
+                   sa.cast(_event_dimension_columns("month")[0] * 100 + _event_dimension_columns("month")[1],
+                           sa.Integer))
             .where(*event_conditions(self.filters))))
 
     def drop(self) -> None:
@@ -327,8 +330,11 @@ class Aggregates:
         if not dimensions:
             rows[0].unique_individuals = self.unique_by_sex().unique_individuals
             return rows
-        found = _unique_by_event_keys([getattr(EVENTS.c, name) for dimension in dimensions
-                                       for name in _EVENT_KEY_COLUMNS[dimension]])
+        found = {}
+        keys = [getattr(EVENTS.c, _EVENT_KEY_COLUMNS[dimension]) for dimension in dimensions]
+        for key, number in _unique_by_event_keys(keys).items():
+            found[tuple(part for dimension, value in zip(dimensions, key, strict=True)
+                        for part in (divmod(value, 100) if dimension == "month" else (value,)))] = number
         for row in rows:
             row.unique_individuals = found.get(row.key, 0)
         return rows
