@@ -4,13 +4,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from training_portal.attendance.services import PhoneError, card_code_from_scan, normalise_phone
-from training_portal.attendance.sheets import FORMULA_PREFIXES, csv_cell, fold
+from training_portal.attendance.sheets import csv_cell, fold
+from training_portal.spreadsheets import FORMULA_TRIGGERS
 
 
 @given(st.text())
 def test_no_csv_cell_can_start_a_formula(text):
     cell = csv_cell(text)
-    assert not cell.startswith(FORMULA_PREFIXES) or cell.startswith("'")
+    assert not cell.startswith(FORMULA_TRIGGERS) or cell.startswith("'")
 
 
 @given(st.text(alphabet="0123456789 +-().០១២៣៤៥៦៧៨៩", max_size=20))

@@ -21,11 +21,7 @@ PAYLOADS += ["=1+2", "@SUM(A1:A9)", "-2+3+cmd|' /C calc'!A0", "Dara\x01\x07\x0b\
 
 
 # Found by this test and reported; remove an entry when its download is fixed (the test then keeps it fixed).
-KNOWN_GAPS = {
-    # quizzes/sheets.py write_rows: a name with a control character (possible from a phone's form)
-    # raises openpyxl's IllegalCharacterError, so the results workbook answers 500
-    "quiz results xlsx: fails with IllegalCharacterError",
-}
+KNOWN_GAPS: set[str] = set()
 
 
 @pytest.fixture

@@ -24,15 +24,9 @@ text = st.one_of(
                      "<script>alert(1)</script>", "' OR 1=1 --", "=HYPERLINK(1)", "\x00", "ពាក្យ ១២៣",
                      "true", "on", "y", "pre", "post", "x" * 5000]),
 )
-# Found by this test and reported: attendance/routes.py self_checkin looks up forms[kind] with the
-# posted "kind", so any other value answers 500. Until it is fixed, "kind" is drawn from its real values.
-# events/forms.py ReferenceEntryForm: an empty "sort_order" passes Optional() as None into a NOT NULL column
-# (500 on /admin/lists/<kind> and /admin/lists/<kind>/<id>); until fixed it is drawn as a number.
-KNOWN_GAPS = {
-    ("attendance.self_checkin", "kind"): st.sampled_from(["new", "phone", "returning"]),
-    ("events.reference_list", "sort_order"): st.integers(0, 100_000).map(str),
-    ("events.reference_edit", "sort_order"): st.integers(0, 100_000).map(str),
-}
+# (endpoint, field) -> a narrower strategy, for a gap this test found and that is not fixed yet.
+# Empty: the self check-in "kind" and the reference lists' empty "sort_order" (both 500s) are fixed.
+KNOWN_GAPS: dict = {}
 upload = st.binary(max_size=3000).map(lambda data: (io.BytesIO(data), "fuzz.xlsx"))
 
 

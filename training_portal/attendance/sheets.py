@@ -11,26 +11,23 @@ import csv
 import hashlib
 import io
 import re
-import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..spreadsheets import clean_text, csv_text, open_uploaded_workbook
 from .models import AgeBand, Sex
 from .services import ParticipantFields, PhoneError, normalise_phone
 
 MAX_SHEET_BYTES = 2 * 1024 * 1024
-MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 MAX_SHEET_ROWS = 1000
 TEMPLATE_ROWS = 60
 HEADER_SEARCH_ROWS = 15
-XLSX_MAGIC = b"PK\x03\x04"
 
 # (key, English, Khmer, column width)
 SHEET_COLUMNS = [
@@ -220,7 +217,7 @@ def parse_sheet(data: bytes, context: SheetContext) -> ParsedSheet:
     """
     if len(data) > MAX_SHEET_BYTES:
         return ParsedSheet(error="too_large")
-    workbook = open_workbook(data)
+    workbook = open_uploaded_workbook(data)
     if workbook is None:
         return ParsedSheet(error="not_xlsx")
     try:
@@ -235,21 +232,6 @@ def parse_sheet(data: bytes, context: SheetContext) -> ParsedSheet:
         return parse_rows(rows, context)
     finally:
         workbook.close()
-
-
-def open_workbook(data: bytes):
-    """An openpyxl workbook (read-only), or None when the bytes are not a sane xlsx."""
-    if not data.startswith(XLSX_MAGIC):
-        return None
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                return None
-            if "xl/workbook.xml" not in archive.namelist():
-                return None
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # any malformed archive or XML is "not an xlsx"
-        return None
 
 
 def header_columns(values) -> dict[str, int]:
@@ -400,22 +382,9 @@ def parse_row(number: int, cells: dict, context: SheetContext) -> tuple[SheetRow
 
 # Downloads
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def clean_text(value: str) -> str:
-    """Text without the control characters that xlsx forbids."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
 def csv_cell(value) -> str:
     """A CSV cell that a spreadsheet will not run as a formula."""
-    if value is None:
-        return ""
-    text = clean_text(str(value))
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    return "" if value is None else csv_text(str(value))
 
 
 def csv_bytes(headers: list[str], rows: list[list]) -> bytes:

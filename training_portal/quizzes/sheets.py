@@ -7,9 +7,10 @@ Every function returns bytes or plain data; views only send them.
 import io
 from dataclasses import asdict, dataclass
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from ..spreadsheets import clean_text, open_uploaded_workbook
 from .models import QuestionKind
 from .services import MAX_OPTIONS, OPTION_LETTERS, OptionData, QuestionData, question_problems, true_false_options
 
@@ -64,11 +65,11 @@ class RowProblem:
 
 def write_rows(sheet, headers: list[str], rows: list[list]) -> None:
     """Write a header row and data rows; text cells are always stored as text, never as formulas."""
-    sheet.append(headers)
+    sheet.append([clean_text(header) for header in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append([clean_text(value) if isinstance(value, str) else value for value in row])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 # Neutralise formula injection: a name such as "=HYPERLINK(...)" stays text.
@@ -168,9 +169,8 @@ def parse_question_rows(headers: list[str], rows: list[tuple[int, dict]]) -> tup
 
 def read_question_template(stream) -> tuple[list[QuestionData], list[RowProblem]]:
     """Read an uploaded template: the questions, or the problems by row number (nothing is saved here)."""
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors for a file that is not a workbook
+    workbook = open_uploaded_workbook(stream.read())
+    if workbook is None:
         return [], [RowProblem(0, "unreadable")]
     sheet = workbook[QUESTIONS_SHEET] if QUESTIONS_SHEET in workbook.sheetnames else workbook.worksheets[0]
     all_rows = sheet.iter_rows(values_only=True)

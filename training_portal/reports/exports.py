@@ -24,32 +24,20 @@ from datetime import date
 from flask_babel import force_locale
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ..spreadsheets import clean_text, csv_text
 from . import metrics, xlsx_stream
 from .services import HEADERS, Report, Table, build_report, events_table, label, participants_table
 
-CSV_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMATS = {"int": "#,##0", "percent": "0.0", "ratio": "0.00", "date": "yyyy-mm-dd", "month": "yyyy-mm"}
 BOLD = Font(bold=True)
 INVALID_SHEET_CHARACTERS = str.maketrans({character: " " for character in "[]:*?/\\"})
 CSV_FLUSH_ROWS = 500
 BOM = "\ufeff"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def clean_text(text: str) -> str:
-    """The text without the control characters that xlsx cannot hold."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
-
-
-def csv_text(text: str) -> str:
-    """A text value made safe for csv: no forbidden control characters, no leading formula character."""
-    text = clean_text(text)
-    return "'" + text if text.startswith(CSV_FORMULA_TRIGGERS) else text
 
 
 def csv_value(value, kind: str) -> str:

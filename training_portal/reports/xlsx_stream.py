@@ -20,6 +20,8 @@ from xml.sax.saxutils import escape
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from ..spreadsheets import clean_text
+
 ROWS_PER_CHUNK = 500
 COMPRESS_LEVEL = 4  # deflate: a little larger than level 6, about twice as fast
 EXCEL_EPOCH = date(1899, 12, 30).toordinal()
@@ -111,11 +113,6 @@ def _sheet_head(widths: list[float]) -> str:
 
 
 SHEET_TAIL = "</sheetData></worksheet>"
-
-
-def clean_text(text: str) -> str:
-    """The text without the control characters that xlsx cannot hold."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def _text_cell(reference: str, text: str, style: int) -> str:
