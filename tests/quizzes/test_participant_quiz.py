@@ -159,3 +159,23 @@ def test_the_check_in_confirmation_offers_the_open_test(app, participant, event,
                                       event=event, participant=participant)
     assert "Start the pre-test" in html
     assert f"/p/events/{event.id}/pre" in html
+
+
+def test_quiz_submissions_are_limited_per_phone_not_per_wifi_address(app, participant_client, event, quiz, monkeypatch):
+    from tests.quizzes.conftest import make_participant
+
+    monkeypatch.setitem(app.config, "QUIZ_DEVICE_RATE_LIMIT", "3 per minute")
+    open_phase(event, Phase.PRE)
+    statuses = [participant_client.post_form(f"/p/events/{event.id}/pre", {
+        **form_answers(quiz, "A", "AB", "B"), "idempotency_key": f"retry-{number}"}).status_code
+        for number in range(4)]
+    assert statuses[:3] == [302, 302, 302] and statuses[3] == 429
+    assert attempt_count() == 1
+
+    neighbour = make_participant(event, name="Dara")
+    other_phone = app.test_client()  # the same address, another checked-in phone
+    other_phone.set_cookie("participant", neighbour.card_code)
+    response = other_phone.post_form(f"/p/events/{event.id}/pre",
+                                     {**form_answers(quiz, "A", "AB", "B"), "idempotency_key": "neighbour"})
+    assert response.status_code == 302
+    assert attempt_count() == 2

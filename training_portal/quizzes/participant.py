@@ -4,14 +4,14 @@ A participant is known only by the device cookie set at check-in
 (attendance/device.py); they have no account and no password.
 """
 
-from flask import abort, flash, g, jsonify, redirect, render_template, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..attendance.device import remembered_participant
+from ..attendance.device import PARTICIPANT_COOKIE, remembered_participant
 from ..auth.forms import ConfirmForm
 from ..events.models import Event
-from ..extensions import csrf, db
+from ..extensions import csrf, db, limiter
 from . import bp, services
 from .forms import PHASE_LABELS, EventQuizzesForm, answer_form_class, question_field_name
 from .models import Phase
@@ -25,6 +25,35 @@ SUBMISSION_REFUSALS = {
 ALREADY_SENT = _l("You had already sent this test; here is your result.")
 MULTIPLE_CHOICE_RULE = _l("Questions marked “tick every correct answer” count as right only when you tick all "
                           "the correct answers and no wrong one.")
+
+
+# Submissions are rate-limited per event and device, never per IP address (a venue shares one
+# Wi-Fi address); a phone without the device cookie is not checked in and is refused anyway.
+
+
+def event_key() -> str:
+    return f"quiz-event:{(request.view_args or {}).get('event_id')}"
+
+
+def event_and_device_key() -> str:
+    return f"{event_key()}|device:{request.cookies.get(PARTICIPANT_COOKIE, '')}"
+
+
+def submission_limit(name: str, default: str):
+    return lambda: current_app.config.get(name, default)
+
+
+submission_limits = [
+    limiter.limit(submission_limit("QUIZ_DEVICE_RATE_LIMIT", "20 per minute"), key_func=event_and_device_key,
+                  methods=["POST"], exempt_when=lambda: not request.cookies.get(PARTICIPANT_COOKIE)),
+    limiter.limit(submission_limit("QUIZ_EVENT_RATE_LIMIT", "1200 per minute"), key_func=event_key, methods=["POST"]),
+]
+
+
+def rate_limited(view):
+    for limit in submission_limits:
+        view = limit(view)
+    return view
 
 
 def participant_event(event_id: int) -> Event:
@@ -70,6 +99,7 @@ def render_quiz(event, phase, quiz, form, participant, message=None, status=200)
 
 @bp.route("/p/events/<int:event_id>/<any(pre, post):phase>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its token itself: a stale token re-renders the quiz with the answers kept
+@rate_limited
 def take_quiz(event_id: int, phase: str):
     event, phase = participant_event(event_id), Phase(phase)
     participant = remembered_participant()
