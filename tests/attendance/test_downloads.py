@@ -32,7 +32,7 @@ def event_with_nasty_participants(trainer):
 def test_xlsx_download_stores_formula_like_text_as_text(trainer_client, trainer):
     event = event_with_nasty_participants(trainer)
     trainer_client.set_cookie("lang", "en")
-    response = trainer_client.get(f"/events/{event.id}/attendance.xlsx")
+    response = trainer_client.post_form(f"/events/{event.id}/attendance.xlsx")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
     header = [cell.value for cell in sheet[1]]
@@ -48,7 +48,7 @@ def test_xlsx_download_stores_formula_like_text_as_text(trainer_client, trainer)
 def test_csv_download_neutralises_formulas_and_control_characters(trainer_client, trainer):
     event = event_with_nasty_participants(trainer)
     trainer_client.set_cookie("lang", "en")
-    response = trainer_client.get(f"/events/{event.id}/attendance.csv")
+    response = trainer_client.post_form(f"/events/{event.id}/attendance.csv")
     text = response.data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     name = rows[0].index("Name")
@@ -63,4 +63,4 @@ def test_csv_cell_leaves_ordinary_text_alone():
 
 def test_other_trainers_cannot_download(other_trainer_client, trainer):
     event = make_event(trainer, trainers=[trainer])
-    assert other_trainer_client.get(f"/events/{event.id}/attendance.csv").status_code == 403
+    assert other_trainer_client.post_form(f"/events/{event.id}/attendance.csv").status_code == 403

@@ -59,7 +59,6 @@ EXPECTED_GET = {
     "attendance.registration_upload": ASSIGNED_ONLY,
     "attendance.cards": ASSIGNED_ONLY,
     "attendance.headcounts": ASSIGNED_ONLY,
-    "attendance.attendance_download": ASSIGNED_ONLY,
     "quizzes.quiz_list": STAFF_ONLY,
     "quizzes.quiz_new": STAFF_ONLY,
     "quizzes.quiz_detail": STAFF_ONLY,
@@ -128,6 +127,7 @@ EXPECTED_POST = {
     "quizzes.phase_switch": (L, L, R, 403, R, R),
     "quizzes.paper_entry": (L, L, R, 403, R, R),
     "quizzes.results_xlsx": (L, L, 200, 200, 200, 200),
+    "attendance.attendance_download": (L, L, 200, 403, 200, 200),
     # Only a phone that checked in may answer; the empty answer sheet is refused.
     "quizzes.take_quiz": (403, 400, 403, 403, 403, 403),
     # A trainer's reports are narrowed to their own events by the reports themselves.

@@ -45,8 +45,8 @@ def downloads(world):
     """(description, method, url, form data) of every download the app offers."""
     year = "?year=2015"
     export = {"language": "en"}
-    yield "event attendance csv", "GET", f"/events/{world.event.id}/attendance.csv", None
-    yield "event attendance xlsx", "GET", f"/events/{world.event.id}/attendance.xlsx", None
+    yield "event attendance csv", "POST", f"/events/{world.event.id}/attendance.csv", {}
+    yield "event attendance xlsx", "POST", f"/events/{world.event.id}/attendance.xlsx", {}
     yield "quiz results xlsx", "POST", f"/events/{world.event.id}/quiz/results.xlsx", {}
     yield "report attendance csv", "POST", f"/reports/attendance.csv{year}", export
     yield "report attendance xlsx", "POST", f"/reports/attendance.xlsx{year}", export

@@ -544,12 +544,15 @@ def headcounts(event_id: int):
     return render_template("attendance/headcounts.html", event=event, form=form), 400 if form.is_submitted() else 200
 
 
-@bp.get("/events/<int:event_id>/attendance.<fmt>")
+@bp.post("/events/<int:event_id>/attendance.<fmt>")
 @staff_required
 def attendance_download(event_id: int, fmt: str):
+    """A POST: the download writes its audit entry, and a GET never writes."""
     event = event_for_change(event_id)
     if fmt not in ("xlsx", "csv"):
         abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
     headers, rows = sheets.attendance_table(services.event_attendance(event), services.headcount_rows(event))
     log_action(current_user, "attendance.export", event, format=fmt, rows=len(rows))
     db.session.commit()
