@@ -186,13 +186,13 @@ def attendance_by_key(key: str) -> Attendance | None:
     return db.session.scalar(select(Attendance).where(Attendance.idempotency_key == key))
 
 
-def answer_to_repeat(earlier: Attendance, participant: Participant) -> CheckInResult:
+def answer_to_repeat(earlier: Attendance, participant: Participant, is_new: bool) -> CheckInResult:
     """A repeated request gets the first request's answer.
 
     A new participant's form (not yet saved) that is sent again is the same
     person; a known participant whose key was used by someone else is refused.
     """
-    if participant.id is None or earlier.participant_id == participant.id:
+    if is_new or earlier.participant_id == participant.id:
         return CheckInResult(CHECKED_IN, earlier.participant, earlier)
     return CheckInResult(NOT_VALID, participant)
 
@@ -214,9 +214,11 @@ def check_in(
     unique constraints inside a savepoint. The caller commits.
     """
     key = stored_key or attendance_key(session, client_key)
+    # Decided before the insert: a failed savepoint may leave the new participant with an id.
+    is_new = participant.id is None
     earlier = attendance_by_key(key)
     if earlier is not None:
-        return answer_to_repeat(earlier, participant)
+        return answer_to_repeat(earlier, participant, is_new)
     existing = attendance_of(participant, session)
     if existing is not None:
         return CheckInResult(ALREADY_CHECKED_IN, participant, existing)
@@ -234,7 +236,7 @@ def check_in(
         # Another request recorded it between our look-up and our insert.
         earlier = attendance_by_key(key)
         if earlier is not None:
-            return answer_to_repeat(earlier, participant)
+            return answer_to_repeat(earlier, participant, is_new)
         existing = attendance_of(participant, session)
         if existing is not None:
             return CheckInResult(ALREADY_CHECKED_IN, participant, existing)
