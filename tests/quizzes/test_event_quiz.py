@@ -69,7 +69,9 @@ def test_the_quiz_of_a_phase_with_answers_cannot_be_swapped(trainer_client, trai
 def test_only_the_events_trainers_and_managers_run_its_phases(other_trainer_client, manager_client, event):
     assert other_trainer_client.post_form(f"/events/{event.id}/quiz/pre/open").status_code == 403
     assert other_trainer_client.get(f"/events/{event.id}/quiz/pre/paper").status_code == 403
-    assert other_trainer_client.get(f"/events/{event.id}/quiz/results").status_code == 200
+    # Results name the participants: only the event's trainers, managers and admins see them.
+    assert other_trainer_client.get(f"/events/{event.id}/quiz/results").status_code == 403
+    assert other_trainer_client.post_form(f"/events/{event.id}/quiz/results.xlsx").status_code == 403
     assert manager_client.post_form(f"/events/{event.id}/quiz/pre/open").status_code == 302
     assert db.session.get(Event, event.id).pre_test_open
 

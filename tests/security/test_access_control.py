@@ -69,7 +69,7 @@ EXPECTED_GET = {
     "quizzes.quiz_upload": STAFF_ONLY,
     "quizzes.phase_counts": STAFF_ONLY,
     "quizzes.paper_entry": ASSIGNED_ONLY,
-    "quizzes.results": STAFF_ONLY,
+    "quizzes.results": ASSIGNED_ONLY,
     "quizzes.participant_page": PUBLIC,
     "quizzes.participant_state": PUBLIC,
     # The pre-test is not open: a phone that checked in is sent to the event page, others refused.
@@ -126,7 +126,7 @@ EXPECTED_POST = {
     "quizzes.event_quizzes": (L, L, R, 403, R, R),
     "quizzes.phase_switch": (L, L, R, 403, R, R),
     "quizzes.paper_entry": (L, L, R, 403, R, R),
-    "quizzes.results_xlsx": (L, L, 200, 200, 200, 200),
+    "quizzes.results_xlsx": (L, L, 200, 403, 200, 200),
     "attendance.attendance_download": (L, L, 200, 403, 200, 200),
     # Only a phone that checked in may answer; the empty answer sheet is refused.
     "quizzes.take_quiz": (403, 400, 403, 403, 403, 403),

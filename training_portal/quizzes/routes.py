@@ -379,7 +379,7 @@ def paper_entry(event_id: int, phase: str):
 @bp.get("/events/<int:event_id>/quiz/results")
 @staff_required
 def results(event_id: int):
-    event = db.get_or_404(Event, event_id)
+    event = event_for_change(event_id)  # names and scores: the event's own trainers, managers, admins
     return render_template("quizzes/results.html", event=event, results=services.event_results(event),
                            sex_labels=SEX_LABELS, confirm=ConfirmForm())
 
@@ -409,7 +409,7 @@ def results_labels() -> dict:
 @staff_required
 def results_xlsx(event_id: int):
     """A POST, because every export is written to the audit log."""
-    event = db.get_or_404(Event, event_id)
+    event = event_for_change(event_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("quizzes.results", event_id=event.id))
     data = sheets.results_workbook(services.event_results(event), results_labels())
