@@ -55,9 +55,9 @@ def test_the_dashboard_needs_a_staff_login(client):
 def test_admin_sets_the_fiscal_year_start_month(admin_client, admin, manager):
     july = make_event(manager, days=(date(2016, 1, 15),))
     attend(person(), july.sessions[0])
-    assert admin_client.english().get("/admin/report-settings").status_code == 200
+    assert admin_client.english().get("/admin/settings").status_code == 200
 
-    response = admin_client.post_form("/admin/report-settings", {"start_month": "7"})
+    response = admin_client.post_form("/admin/settings", {"fiscal_year_start_month": "7"})
     assert response.status_code == 302
     assert db.session.get(Setting, "fiscal_year_start_month").value == "7"
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "settings.update")) is not None
@@ -67,15 +67,15 @@ def test_admin_sets_the_fiscal_year_start_month(admin_client, admin, manager):
 
 
 def test_a_bad_fiscal_month_is_refused_and_nothing_is_written(admin_client, admin):
-    response = admin_client.english().post_form("/admin/report-settings", {"start_month": "13"})
-    assert response.status_code == 200
+    response = admin_client.english().post_form("/admin/settings", {"fiscal_year_start_month": "13"})
+    assert response.status_code == 400
     assert "Not a valid choice." in response.get_data(as_text=True)
     assert db.session.get(Setting, "fiscal_year_start_month") is None
 
 
 def test_only_admins_change_report_settings(manager_client):
-    assert manager_client.get("/admin/report-settings").status_code == 403
-    assert manager_client.post_form("/admin/report-settings", {"start_month": "7"}).status_code == 403
+    assert manager_client.get("/admin/settings").status_code == 403
+    assert manager_client.post_form("/admin/settings", {"fiscal_year_start_month": "7"}).status_code == 403
 
 
 def test_export_year_writes_the_workbook_from_the_shell(runner, manager, tmp_path):

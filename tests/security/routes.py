@@ -104,7 +104,6 @@ URL_ARGS = {
     "reports.workbook": NO_ARGS,
     "reports.table_csv": lambda w: {"key": "summary"},
     "reports.attendance_download": lambda w: {"file_format": "csv"},
-    "reports.report_settings": NO_ARGS,
 }
 
 

@@ -75,7 +75,6 @@ EXPECTED_GET = {
     # The pre-test is not open: a phone that checked in is sent to the event page, others refused.
     "quizzes.take_quiz": (403, R, 403, 403, 403, 403),
     "reports.dashboard": STAFF_ONLY,
-    "reports.report_settings": ADMIN_ONLY,
 }
 
 EXPECTED_POST = {
@@ -134,7 +133,6 @@ EXPECTED_POST = {
     "reports.workbook": (L, L, 200, 200, 200, 200),
     "reports.table_csv": (L, L, 200, 200, 200, 200),
     "reports.attendance_download": (L, L, 200, 200, 200, 200),
-    "reports.report_settings": (L, L, 403, 403, 403, 200),
 }
 
 # Actions that change what later requests of the same walk would see run last, in this order.

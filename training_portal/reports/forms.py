@@ -2,7 +2,7 @@ from babel.dates import get_month_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SubmitField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import NumberRange, Optional
 
 from ..events.models import EventType, Province, TargetGroup
 from ..events.services import staff_for_events
@@ -88,12 +88,3 @@ class ExportForm(Form):
         super().__init__(*args, **kwargs)
         if not self.language.data:
             self.language.data = current_language()
-
-
-class FiscalYearForm(Form):
-    start_month = SelectField(_l("Fiscal year starts in"), coerce=int, validators=[InputRequired()])
-    submit = SubmitField(_l("Save"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.start_month.choices = month_choices()

@@ -9,7 +9,7 @@ from ..auth.services import admin_required, log_action, staff_required
 from ..database import reading_only
 from ..extensions import db
 from . import bp, exports, services
-from .forms import ExportForm, FiscalYearForm, ReportFilterForm
+from .forms import ExportForm, ReportFilterForm
 from .metrics import ReportFilters
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -147,18 +147,3 @@ def attendance_download(file_format: str):
     if file_format == "csv":
         return send_csv(lambda: services.attendance_table(filters), language, name)
     return send_xlsx(lambda: services.attendance_table(filters), language, name)
-
-
-@bp.route("/admin/report-settings", methods=["GET", "POST"])
-@admin_required
-def report_settings():
-    form = FiscalYearForm()
-    if form.validate_on_submit():
-        services.set_fiscal_year_start_month(form.start_month.data)
-        log_action(current_user, "settings.update", None, fiscal_year_start_month=form.start_month.data)
-        db.session.commit()
-        flash(_("Report settings saved."), "success")
-        return redirect(url_for("reports.report_settings"))
-    if not form.is_submitted():
-        form.start_month.data = services.fiscal_year_start_month()
-    return render_template("reports/settings.html", form=form)
