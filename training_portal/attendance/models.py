@@ -68,14 +68,15 @@ class Attendance(db.Model):
 
     __tablename__ = "attendances"
     __table_args__ = (
+        # Also the index for a participant's attendances (its leading column).
         sa.UniqueConstraint("participant_id", "session_id"),
-        # Covering index for the reports: a session's participants without reading the table.
+        # Covering index for the reports, and the index for a session's attendances.
         sa.Index("ix_attendances_session_id_participant_id", "session_id", "participant_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id"), index=True)
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("event_sessions.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id"))
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("event_sessions.id", ondelete="CASCADE"))
     checked_in_at: Mapped[datetime] = mapped_column(default=utcnow)
     method: Mapped[CheckInMethod] = mapped_column(enum_column_type(CheckInMethod, "checkin_method"))
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
