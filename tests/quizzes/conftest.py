@@ -4,6 +4,7 @@ import secrets
 
 import pytest
 
+from tests.english_pages import manager_client, other_trainer_client, trainer_client  # noqa: F401
 from tests.factories import make_event, reference
 from training_portal.attendance.models import AgeBand, Attendance, CheckInMethod, Participant, Sex
 from training_portal.events.models import TargetGroup
@@ -81,18 +82,3 @@ def participant_client(client, participant):
     client.set_cookie("lang", "en")
     return client
 
-
-
-@pytest.fixture
-def trainer_client(trainer_client):
-    return trainer_client.english()
-
-
-@pytest.fixture
-def other_trainer_client(other_trainer_client):
-    return other_trainer_client.english()
-
-
-@pytest.fixture
-def manager_client(manager_client):
-    return manager_client.english()
