@@ -89,7 +89,7 @@ class ImportOutcome:
 
 
 def normalise_phone(raw: str | None) -> str | None:
-    """A phone number in one form (Cambodian numbers as 0XXXXXXXX), None when blank.
+    """A phone number in one form (Cambodian numbers with a leading 0, e.g. 012345678), None when blank.
 
     Accepts spaces, dashes, dots, brackets, Khmer digits and the +855 / 00855
     prefixes. Raises PhoneError when what is left cannot be a phone number.
