@@ -203,3 +203,15 @@ def test_anonymous_visitors_are_sent_to_login(client):
     for url in ("/", "/events", "/events/new"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_event_count_follows_the_khmer_digits_setting(app, trainer, trainer_client):
+    from training_portal.i18n import set_khmer_digits
+
+    for title in ("First", "Second"):
+        make_event(trainer, title=title)
+    set_khmer_digits(True)
+    db.session.commit()
+    trainer_client.set_cookie("lang", "km")
+    assert "ព្រឹត្តិការណ៍ចំនួន ២" in trainer_client.get("/events").get_data(as_text=True)
+    assert "2 events" in trainer_client.english().get("/events").get_data(as_text=True)
