@@ -1,6 +1,6 @@
 """Profile the participant flows in the process: SQL statements and time per flow, and a pyinstrument profile.
 
-    .venv/bin/python -m bench.profile_flows [checkin|quiz] [--count 200] [--database URL] [--html out.html]
+    .venv/bin/python -m bench.profile_flows [checkin|quiz|healthz] [--count 200] [--database URL] [--html out.html]
 
 Creates the app on a temporary SQLite database (or the empty PostgreSQL database given),
 prepares the load flows' data (bench/data.py) and runs the flow through app.test_client()
@@ -57,9 +57,20 @@ def quiz_flow(app, fd):
     return flow
 
 
+def healthz_flow(app, fd):
+    def flow(number):
+        client = app.test_client()
+        answer = client.get("/healthz")
+        assert answer.status_code == 200, answer.status_code
+    return flow
+
+
+FLOWS = {"checkin": checkin_flow, "quiz": quiz_flow, "healthz": healthz_flow}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("flow", choices=("checkin", "quiz"))
+    parser.add_argument("flow", choices=sorted(FLOWS))
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--database", help="an empty database's URL (default: a temporary SQLite file)")
     parser.add_argument("--html", help="write pyinstrument's HTML profile here")
@@ -77,7 +88,7 @@ def main() -> None:
         fd = data.prepare_flows(scan_people=10, quiz_people=2 * args.count + 50)
         db.session.remove()
         engine = db.engine
-    flow = (checkin_flow if args.flow == "checkin" else quiz_flow)(app, fd)
+    flow = FLOWS[args.flow](app, fd)
 
     statements = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
