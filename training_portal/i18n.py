@@ -8,6 +8,9 @@ cookie sees the event's language.
 
 from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale, refresh
+from sqlalchemy import select
+
+from . import worker_cache
 
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_NAMES = {"km": "ខ្មែរ", "en": "English"}
@@ -47,7 +50,8 @@ def use_page_language(language: str) -> None:
 
 
 def current_language() -> str:
-    return str(get_locale() or "km")
+    locale = get_locale()
+    return locale.language if locale is not None else "km"  # the languages carry no territory
 
 
 def localized(obj, field: str) -> str:
@@ -76,10 +80,13 @@ def khmer_digits_setting() -> bool:
     from .auth.models import Setting
     from .extensions import db
 
-    stored = db.session.get(Setting, KHMER_DIGITS_SETTING)
+    def load() -> str | None:
+        return db.session.scalar(select(Setting.value).where(Setting.key == KHMER_DIGITS_SETTING))
+
+    stored = worker_cache.cached(KHMER_DIGITS_SETTING, load)
     if stored is None:
         return bool(current_app.config.get("KHMER_DIGITS", False))
-    return stored.value == "1"
+    return stored == "1"
 
 
 def set_khmer_digits(enabled: bool) -> None:
@@ -109,3 +116,12 @@ def uses_khmer_digits() -> bool:
 def page_digits(text: str) -> str:
     """Text as this page writes numbers: Khmer digits when chosen, otherwise unchanged."""
     return to_khmer_digits(text) if uses_khmer_digits() else text
+
+
+def _setting_keys(obj) -> list[str]:
+    from .auth.models import Setting
+
+    return [obj.key] if isinstance(obj, Setting) else []
+
+
+worker_cache.forget_on_flush(_setting_keys)

@@ -52,3 +52,30 @@ def attendance_count(session=None) -> int:
 
 def participant_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Participant))
+
+
+def decoded_png(data: bytes) -> list[str]:
+    """The texts of the QR codes in a PNG image, as a phone's scanner reads them."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    return [found.text for found in zxingcpp.read_barcodes(Image.open(io.BytesIO(data)).convert("L"))]
+
+
+def decoded_svg(svg: bytes | str, scale: int = 8) -> list[str]:
+    """The texts of the QR code drawn by an SVG of ours (one path of "Mx,yhWv1h-Wz" runs), painted pixel by pixel."""
+    import re
+
+    import zxingcpp
+    from PIL import Image, ImageDraw
+
+    text = svg.decode() if isinstance(svg, bytes) else svg
+    size = int(re.search(r'viewBox="0 0 (\d+) \d+"', text).group(1))
+    image = Image.new("L", (size * scale, size * scale), 255)
+    draw = ImageDraw.Draw(image)
+    for x, y, width in re.findall(r"M(\d+),(\d+)h(\d+)v1h-\d+z", text):
+        left, top = int(x) * scale, int(y) * scale
+        draw.rectangle([left, top, left + int(width) * scale - 1, top + scale - 1], fill=0)
+    return [found.text for found in zxingcpp.read_barcodes(image)]

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from tests.attendance.helpers import attendance_count, form_values, open_event, participant_count, self_checkin
+from tests.attendance.helpers import attendance_count, decoded_svg, form_values, open_event, participant_count, self_checkin
 from training_portal.attendance.models import Attendance, CheckInMethod, Participant
 from training_portal.extensions import db
 
@@ -159,8 +159,11 @@ def test_personal_card_page_shows_the_qr_with_only_the_card_url(client, trainer)
     page = client.get(f"/p/{participant.card_code}")
     assert page.status_code == 200 and "<svg" in page.get_data(as_text=True)
     assert client.get("/p/not-a-real-card-code-000").status_code == 404
+    card_url = f"http://localhost/p/{participant.card_code}"
+    assert decoded_svg(page.get_data(as_text=True)) == [card_url]
     svg = client.get(f"/p/{participant.card_code}/qr.svg")
     assert svg.mimetype == "image/svg+xml"
+    assert decoded_svg(svg.data) == [card_url]
 
 
 def test_the_province_may_be_left_unstated(client, trainer):

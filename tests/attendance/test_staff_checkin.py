@@ -4,7 +4,7 @@ import json
 
 from sqlalchemy import select
 
-from tests.attendance.helpers import attendance_count, group_id, open_event, participant_count, self_checkin
+from tests.attendance.helpers import attendance_count, decoded_png, group_id, open_event, participant_count, self_checkin
 from tests.conftest import CSRF_PATTERN
 from tests.factories import make_event
 from training_portal.attendance import services
@@ -80,7 +80,8 @@ def test_poster_is_bilingual_and_printable(trainer_client, trainer):
 def test_session_qr_downloads_as_png(trainer_client, trainer):
     session = open_event(trainer, trainers=[trainer]).sessions[0]
     response = trainer_client.get(f"/sessions/{session.id}/qr.png")
-    assert response.data.startswith(b"\x89PNG")
+    assert response.mimetype == "image/png"
+    assert decoded_png(response.data) == [f"http://localhost/c/{session.checkin_code}"]
 
 
 def scan(client, session, card, key=KEY):

@@ -7,7 +7,7 @@ from tests.conftest import TEST_PASSWORD
 from tests.e2e.conftest import PHONE, launch_chromium, screenshot
 from tests.factories import make_event
 from training_portal.attendance.models import AgeBand, Attendance, CheckInMethod, Participant, Sex
-from training_portal.attendance.qr import qr_code
+from training_portal.attendance.qr import qr_image
 from training_portal.extensions import db
 
 WIDTH, HEIGHT, FRAMES = 640, 480, 15
@@ -17,7 +17,7 @@ def write_y4m(path, text: str) -> None:
     """A short YUV4MPEG2 video (4:2:0) of a white frame with the QR code of ``text`` in the middle."""
     from PIL import Image
 
-    image = qr_code(text).make_image(fill_color="black", back_color="white").get_image().convert("L")
+    image = qr_image(text)
     side = HEIGHT - 60
     frame = Image.new("L", (WIDTH, HEIGHT), 255)
     frame.paste(image.resize((side, side), Image.NEAREST), ((WIDTH - side) // 2, 30))

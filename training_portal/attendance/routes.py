@@ -89,25 +89,32 @@ def checkin_code():
 @bp.route("/c/<code>", methods=["GET", "POST"])
 @rate_limited
 def self_checkin(code: str):
-    session = services.session_by_code(code)
-    if session is None or not session.is_open:
-        return render_template("attendance/checkin_unavailable.html", session=session), 404 if session is None else 403
-    g.page_language = session.event.language.value
-    browser_session.setdefault("device", secrets.token_urlsafe(12))
-    participant = None if request.args.get("new") else remembered_participant()
+    # Everything before the check-in itself only reads: on SQLite, phones checking in at the same
+    # moment wait for each other only during services.check_in's own transaction.
+    with reading_only():
+        session = services.session_by_code(code)
+        if session is None or not session.is_open:
+            return (render_template("attendance/checkin_unavailable.html", session=session),
+                    404 if session is None else 403)
+        g.page_language = session.event.language.value
+        browser_session.setdefault("device", secrets.token_urlsafe(12))
+        participant = None if request.args.get("new") else remembered_participant()
+        if request.method == "POST":
+            # Only the form that was sent is built (and validates what was sent); the page itself is
+            # written out by the template from plain values (see checkin_page).
+            kind = request.form.get("kind", "new")
+            if kind not in CHECKIN_FORMS:
+                kind = "new"
+            form = checkin_form(kind, session.event, request.form)
+            if not form.validate():
+                return render_checkin(session, participant, kind, form, 400)
+            services.end_reading()
     if request.method == "POST":
-        # Only the form that was sent is built (and validates what was sent); the page itself is
-        # written out by the template from plain values (see checkin_page).
-        kind = request.form.get("kind", "new")
-        if kind not in CHECKIN_FORMS:
-            kind = "new"
-        form = checkin_form(kind, session.event, request.form)
-        if form.validate():
-            result = self_checkin_result(session, kind, form, participant)
+        result = self_checkin_result(session, kind, form, participant)
+        with reading_only():  # committed: drawing the confirmation must not hold SQLite's write lock
             if result is not None:
-                with reading_only():  # committed: drawing the confirmation must not hold SQLite's write lock
-                    return checkin_answer(session, result)
-        return render_checkin(session, participant, kind, form, 400)
+                return checkin_answer(session, result)
+            return render_checkin(session, participant, kind, form, 400)
     if participant is not None and services.attendance_of(participant, session):
         return checkin_answer(session, services.CheckInResult(services.ALREADY_CHECKED_IN, participant))
     return render_checkin(session, participant)

@@ -123,8 +123,13 @@ def session_by_code(code: str) -> Session | None:
     code = (code or "").strip().upper()
     if not code or len(code) > CHECKIN_CODE_MAX_LENGTH or not code.isalnum():
         return None
-    # With its event in the same query: every check-in page needs both.
-    return db.session.scalar(select(Session).where(Session.checkin_code == code).options(joinedload(Session.event)))
+    return db.session.scalar(SESSION_BY_CODE, {"code": code})
+
+
+# With its event in the same query: every check-in page needs both. Built once: building the
+# loader option on every request cost as much as running the query.
+SESSION_BY_CODE = (
+    select(Session).where(Session.checkin_code == sa.bindparam("code")).options(joinedload(Session.event)))
 
 
 def participant_by_card(card_code: str) -> Participant | None:
@@ -242,6 +247,12 @@ def check_in(
             return CheckInResult(ALREADY_CHECKED_IN, participant, existing)
         raise
     return CheckInResult(CHECKED_IN, participant, attendance)
+
+
+def end_reading() -> None:
+    """End this request's reading transaction, keeping what it loaded, so that the writes that
+    follow begin a transaction of their own (on SQLite: BEGIN IMMEDIATE, the write lock)."""
+    commit_keeping_objects()
 
 
 def commit_keeping_objects() -> None:
