@@ -24,15 +24,26 @@ def _entries() -> dict:
     return current_app.extensions.setdefault(EXTENSION_KEY, {})
 
 
+def kept(key: str, default: Any = None) -> Any:
+    """The value kept under ``key`` (``default`` when none, or when it is older than CACHE_SECONDS)."""
+    entry = _entries().get(key)
+    if entry is not None and entry[0] > time.monotonic():
+        return entry[1]
+    return default
+
+
+def keep(key: str, value: Any) -> Any:
+    _entries()[key] = (time.monotonic() + CACHE_SECONDS, value)
+    return value
+
+
 def cached(key: str, load: Callable[[], Any]) -> Any:
     """The value kept under ``key``, or ``load()`` kept from now on."""
-    entries = _entries()
-    kept = entries.get(key)
-    if kept is not None and kept[0] > time.monotonic():
-        return kept[1]
-    value = load()
-    entries[key] = (time.monotonic() + CACHE_SECONDS, value)
-    return value
+    value = kept(key, _MISSING)
+    return keep(key, load()) if value is _MISSING else value
+
+
+_MISSING = object()
 
 
 def forget(*keys: str) -> None:

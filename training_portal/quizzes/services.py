@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from .. import worker_cache
 from ..attendance.models import AgeBand, Attendance, CheckInMethod, Participant, Sex
 from ..auth.models import User
 from ..events.models import Event, Session, TargetGroup
@@ -277,11 +278,35 @@ class AnswerSheet:
 
 
 def phase_answer_sheet(event: Event, phase: Phase) -> AnswerSheet | None:
-    """The phase's quiz for answering (see AnswerSheet), None when the phase has none."""
+    """The phase's quiz for answering (see AnswerSheet), None when the phase has none.
+
+    Once anyone has answered a quiz it is locked: its questions, options and correct answers
+    never change again (only its title may), so each worker keeps a locked quiz's sheet
+    (worker_cache; a rename is seen at once in this worker, in the others within a minute).
+    """
     quiz_id = phase_quiz_id(event, phase)
     if not quiz_id:
         return None
-    khmer = current_language() == "km"
+    language = current_language()
+    key = answer_sheet_key(quiz_id, language)
+    sheet = worker_cache.kept(key)
+    if sheet is None:
+        sheet = _read_answer_sheet(quiz_id, language == "km")
+        if sheet is not None and answered_at(event, quiz_id):
+            worker_cache.keep(key, sheet)
+    return sheet
+
+
+def answered_at(event: Event, quiz_id: int) -> bool:
+    """True when someone answered the quiz at this event, and so it is locked (the event's index finds it)."""
+    return db.session.scalar(select(sa.exists().where(QuizAttempt.event_id == event.id, QuizAttempt.quiz_id == quiz_id)))
+
+
+def answer_sheet_key(quiz_id: int, language: str) -> str:
+    return f"answer_sheet:{quiz_id}:{language}"
+
+
+def _read_answer_sheet(quiz_id: int, khmer: bool) -> AnswerSheet | None:
     title = db.session.execute(select(Quiz.title_en, Quiz.title_km).where(Quiz.id == quiz_id)).first()
     if title is None:
         return None
@@ -303,6 +328,16 @@ def phase_answer_sheet(event: Event, phase: Phase) -> AnswerSheet | None:
     return AnswerSheet(quiz_id, pick(title.title_en or "", title.title_km), tuple(
         SheetQuestion(q_id, position, QuestionKind(kind), text, tuple(options[q_id]))
         for q_id, position, kind, text in questions))
+
+
+def _quiz_keys(obj) -> list[str]:
+    """A change to a quiz (its title) forgets its kept sheets in this worker."""
+    if isinstance(obj, Quiz) and obj.id is not None:
+        return [answer_sheet_key(obj.id, language) for language in ("en", "km")]
+    return []
+
+
+worker_cache.forget_on_flush(_quiz_keys)
 
 
 def phase_is_open(event: Event, phase: Phase) -> bool:
@@ -447,16 +482,17 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
     entered after the event), the participant is not checked in to the event,
     or the phase has no quiz.
     """
-    if idempotency_key:
-        earlier = db.session.scalar(select(QuizAttempt).where(QuizAttempt.idempotency_key == idempotency_key))
-        if earlier is not None and (earlier.participant_id, earlier.event_id, earlier.phase) == (
-                participant.id, event.id, phase):
-            return earlier, False
-        if earlier is not None:
-            idempotency_key = None  # a reused key from elsewhere: never attach to someone else's attempt
-    existing = find_attempt(participant, event, phase)
+    # In one query: the attempt sent with this key, and this participant's attempt for the phase.
+    this_phase = sa.and_(
+        QuizAttempt.participant_id == participant.id, QuizAttempt.event_id == event.id, QuizAttempt.phase == phase)
+    found = db.session.scalars(select(QuizAttempt).where(
+        sa.or_(this_phase, QuizAttempt.idempotency_key == idempotency_key) if idempotency_key else this_phase)).all()
+    existing = next((attempt for attempt in found if (attempt.participant_id, attempt.event_id, attempt.phase) == (
+        participant.id, event.id, phase)), None)
     if existing is not None:
         return existing, False
+    if any(attempt.idempotency_key == idempotency_key for attempt in found):
+        idempotency_key = None  # a reused key from elsewhere: never attach to someone else's attempt
     # The caller's answer sheet when it is this phase's quiz (the page already read it).
     quiz = sheet if sheet is not None and sheet.id == phase_quiz_id(event, phase) else phase_answer_sheet(event, phase)
     if quiz is None or not quiz.questions:
@@ -490,13 +526,11 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
 
 def insert_answers(attempt: QuizAttempt, quiz: Quiz, chosen: dict[int, set[int]],
                    correct_by_question: dict[int, bool]) -> None:
-    """The attempt's answers and their ticked options in three statements (as ORM objects: two per answer)."""
-    db.session.execute(sa.insert(Answer), [
+    """The attempt's answers and their ticked options in two statements (as ORM objects: two per answer)."""
+    answer_ids = dict(db.session.execute(sa.insert(Answer).returning(Answer.question_id, Answer.id), [
         {"attempt_id": attempt.id, "question_id": question.id, "is_correct": correct_by_question[question.id]}
         for question in quiz.questions
-    ])
-    answer_ids = dict(db.session.execute(
-        select(Answer.question_id, Answer.id).where(Answer.attempt_id == attempt.id)).all())
+    ]).all())
     selections = [{"answer_id": answer_ids[question_id], "option_id": option_id}
                   for question_id, option_ids in chosen.items() for option_id in sorted(option_ids)]
     if selections:
