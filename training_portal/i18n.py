@@ -7,7 +7,7 @@ cookie sees the event's language.
 """
 
 from flask import current_app, g, has_request_context, request
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale, get_translations, refresh
 from sqlalchemy import select
 
 from . import worker_cache
@@ -49,8 +49,27 @@ def use_page_language(language: str) -> None:
     refresh()
 
 
+def page_translations():
+    """This page's catalogue. Flask-Babel looks it up again for every text (a dozen context
+    look-ups and the locale formatted as a string each time, a large part of drawing a page);
+    this keeps it on the request's Babel context until the locale changes."""
+    babel_context = g.get("_flask_babel")
+    locale = getattr(babel_context, "babel_locale", None)
+    if locale is None:  # the page's first text: Flask-Babel selects the locale
+        return get_translations()
+    kept = getattr(babel_context, "page_translations", None)
+    if kept is None or kept[0] is not locale:  # first text, or refresh() / force_locale() changed it
+        kept = (locale, get_translations())
+        babel_context.page_translations = kept
+    return kept[1]
+
+
 def current_language() -> str:
-    locale = get_locale()
+    # The locale Flask-Babel selected for this request, read where it keeps it (get_locale() is
+    # several times slower, and pages ask for every bilingual name they show).
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None) if g else None
+    if locale is None:
+        locale = get_locale()
     return locale.language if locale is not None else "km"  # the languages carry no territory
 
 
