@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from .. import worker_cache
 from ..events.models import Event, Province, ReferenceEntry, TargetGroup, event_target_groups
 from ..extensions import db
-from ..i18n import localized
+from ..i18n import current_language, localized
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,12 @@ def provinces() -> list[Choice]:
     return [entry for entry in _entries(Province).values() if entry.active]
 
 
+def province_options() -> list[tuple[int, str]]:
+    """(id, name in the page's language) of the active provinces, as the forms list them."""
+    key = f"province_options:{current_language()}"
+    return worker_cache.cached(key, lambda: [(province.id, province.name) for province in provinces()])
+
+
 def event_group_ids(event) -> list[int]:
     if "target_groups" in event.__dict__:  # already loaded (and maybe changed) in this request
         return [group.id for group in event.target_groups]
@@ -79,7 +85,7 @@ def target_groups(event) -> list[Choice]:
 
 def _changed_keys(obj) -> list[str]:
     if isinstance(obj, (Province, TargetGroup)):
-        return [_entries_key(type(obj))]
+        return [_entries_key(type(obj)), "province_options:en", "province_options:km"]
     if isinstance(obj, Event) and obj.id is not None:  # its groups are a collection of the event
         return [_event_groups_key(obj.id)]
     return []

@@ -73,8 +73,7 @@ class ParticipantFieldsMixin:
         if len(groups) > 1 and self.target_group_id.data is None and self.fresh:
             self.target_group_id.choices.insert(0, ("", _l("Choose…")))
         if hasattr(self, "province_id"):
-            self.province_id.choices = [("", _l("Not stated"))] + [
-                (province.id, province.name) for province in services.provinces()]
+            self.province_id.choices = [("", _l("Not stated"))] + services.province_options()
 
     def participant_fields(self) -> services.ParticipantFields:
         return services.ParticipantFields(

@@ -153,7 +153,7 @@ def checkin_page(event, kind=None, sent=None) -> dict:
         "sexes": [(sex.value, label) for sex, label in SEX_LABELS.items()],
         "age_bands": [("", _("Choose…"))] + [(band.value, label) for band, label in AGE_BAND_LABELS.items()],
         "target_groups": target_groups,
-        "provinces": [("", _("Not stated"))] + [(str(province.id), province.name) for province in services.provinces()],
+        "provinces": [("", _("Not stated"))] + [(str(id_), name) for id_, name in services.province_options()],
         "fields": {
             "name": new.name.data or "" if new else "", "sex": new.sex.data if new else None,
             "age_band": new.age_band.data or "" if new else "",

@@ -428,6 +428,11 @@ def provinces() -> list[choices.Choice]:
     return choices.provinces()
 
 
+def province_options() -> list[tuple[int, str]]:
+    """(id, name in the page's language) of the active provinces, from the kept list."""
+    return choices.province_options()
+
+
 # Headcounts
 
 
