@@ -188,7 +188,10 @@ def attendance_of(participant: Participant, session: Session) -> Attendance | No
 
 
 def attendance_by_key(key: str) -> Attendance | None:
-    return db.session.scalar(select(Attendance).where(Attendance.idempotency_key == key))
+    return db.session.scalar(ATTENDANCE_BY_KEY, {"key": key})
+
+
+ATTENDANCE_BY_KEY = select(Attendance).where(Attendance.idempotency_key == sa.bindparam("key"))
 
 
 def answer_to_repeat(earlier: Attendance, participant: Participant, is_new: bool) -> CheckInResult:
