@@ -28,11 +28,11 @@ def render(about: dict, figures: list, seconds: float, args) -> str:
     ]
     for figure in figures:
         for label, results in figure["load"].items():
-            base = results["healthz"].rate
+            base = targets.baseline(results)
             for key, result in results.items():
                 ratio = result.rate / base if base else 0
-                if key == "healthz":
-                    target = "baseline"
+                if key in targets.BASELINE_RUNS:
+                    target = "baseline (mean of both runs)"
                 elif key == "scan":
                     target = mark(ratio >= targets.TARGET_FLOW_RATIO and result.errors == 0) + " (0.15, no target set)"
                 else:
@@ -40,7 +40,8 @@ def render(about: dict, figures: list, seconds: float, args) -> str:
                     if key == "checkin":
                         ok = ok and result.percentile(0.99) < targets.TARGET_P99_MS
                     target = mark(ok) + (" (>= 0.15, p99 < 150 ms)" if key == "checkin" else " (>= 0.15)")
-                lines.append(f"| {figure['kind']} | {label} | {key} | {result.rate:.1f} | {ratio:.3f} | "
+                name = {"healthz": "healthz (before the flows)", "healthz_after": "healthz (after the flows)"}.get(key, key)
+                lines.append(f"| {figure['kind']} | {label} | {name} | {result.rate:.1f} | {ratio:.3f} | "
                              f"{result.percentile(0.5):.0f} | {result.percentile(0.95):.0f} | "
                              f"{result.percentile(0.99):.0f} | {result.errors} | {target} |")
     lines += ["", "Rows after the load runs (every successful flow of every server configuration, warm-up included):", "",
