@@ -107,13 +107,14 @@ def take_quiz(event_id: int, phase: str):
     if quiz is None or not quiz.questions:
         abort(404)
     form = answer_form_class(quiz)()
-    if participant is not None and services.find_attempt(participant, event, phase):
+    standing = services.standing(participant, event, phase) if participant is not None else None
+    if standing is not None and standing.attempt_id is not None:
         if form.is_submitted():
             flash(ALREADY_SENT, "success")
         return redirect(url_for("quizzes.participant_page", event_id=event.id))
     if form.is_submitted():
-        return receive_answers(event, phase, quiz, form, participant)
-    if participant is None or not services.is_checked_in(participant, event):
+        return receive_answers(event, phase, quiz, form, participant, standing)
+    if standing is None or not standing.checked_in:
         return render_quiz(event, phase, quiz, None, participant, SUBMISSION_REFUSALS["not_checked_in"], 403)
     if not services.phase_is_open(event, phase):
         flash(_("This test is not open now."), "info")
@@ -142,12 +143,13 @@ def answers_not_ready(quiz, form, participant) -> tuple[str, int] | None:
     return None
 
 
-def receive_answers(event, phase, quiz, form, participant):
+def receive_answers(event, phase, quiz, form, participant, standing):
     if (problem := answers_not_ready(quiz, form, participant)) is not None:
         return render_quiz(event, phase, quiz, form, participant, *problem)
     try:
         _attempt, created = services.submit_attempt(participant, event, phase, form.selections(quiz),
-                                                    (form.idempotency_key.data or "")[:64] or None, sheet=quiz)
+                                                    (form.idempotency_key.data or "")[:64] or None, sheet=quiz,
+                                                    checked_in=standing.checked_in)
     except services.SubmissionRefused as refusal:
         db.session.rollback()
         status = 403 if refusal.reason == "not_checked_in" else 409

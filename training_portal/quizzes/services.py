@@ -402,12 +402,30 @@ def checked_in_query(event: Event) -> sa.Select:
 
 
 def is_checked_in(participant: Participant, event: Event) -> bool:
-    return db.session.scalar(
-        select(sa.exists().where(
-            Attendance.participant_id == participant.id,
-            Attendance.session_id.in_(select(Session.id).where(Session.event_id == event.id)),
-        ))
+    return db.session.scalar(select(_checked_in(participant, event)))
+
+
+def _checked_in(participant: Participant, event: Event) -> sa.Exists:
+    return sa.exists().where(
+        Attendance.participant_id == participant.id,
+        Attendance.session_id.in_(select(Session.id).where(Session.event_id == event.id)),
     )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a participant stands with a test: their attempt's id (or None) and whether they are checked in."""
+
+    attempt_id: int | None
+    checked_in: bool
+
+
+def standing(participant: Participant, event: Event, phase: Phase) -> Standing:
+    """The participant's attempt for the phase and whether they are checked in to the event, in one query."""
+    attempt_id = select(QuizAttempt.id).where(
+        QuizAttempt.participant_id == participant.id, QuizAttempt.event_id == event.id, QuizAttempt.phase == phase
+    ).scalar_subquery()
+    return Standing(*db.session.execute(select(attempt_id, _checked_in(participant, event))).one())
 
 
 def checked_in_participants(event: Event) -> list[Participant]:
@@ -472,7 +490,8 @@ def new_idempotency_key() -> str:
 
 def submit_attempt(participant: Participant, event: Event, phase: Phase, selections: dict,
                    idempotency_key: str | None = None, *, on_paper: bool = False,
-                   recorded_by: User | None = None, sheet: AnswerSheet | None = None) -> tuple[QuizAttempt, bool]:
+                   recorded_by: User | None = None, sheet: AnswerSheet | None = None,
+                   checked_in: bool = False) -> tuple[QuizAttempt, bool]:
     """Score and record one attempt; returns (attempt, created).
 
     A resubmission (same idempotency key, or any second attempt of this
@@ -480,7 +499,8 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
     recorded and changes nothing. Raises SubmissionRefused, having saved
     nothing, when the phase is closed (participants only: paper sheets are
     entered after the event), the participant is not checked in to the event,
-    or the phase has no quiz.
+    or the phase has no quiz. ``checked_in``: the caller has just found the participant checked in
+    to the event in this transaction (see ``standing``).
     """
     # In one query: the attempt sent with this key, and this participant's attempt for the phase.
     this_phase = sa.and_(
@@ -499,7 +519,7 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
         raise SubmissionRefused("no_quiz")
     if not on_paper and not phase_is_open(event, phase):
         raise SubmissionRefused("closed")
-    if not is_checked_in(participant, event):
+    if not checked_in and not is_checked_in(participant, event):
         raise SubmissionRefused("not_checked_in")
 
     chosen = clean_selections(quiz, selections)
