@@ -546,8 +546,9 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
 
 def insert_answers(attempt: QuizAttempt, quiz: Quiz, chosen: dict[int, set[int]],
                    correct_by_question: dict[int, bool]) -> None:
-    """The attempt's answers and their ticked options in two statements (as ORM objects: two per answer)."""
-    answer_ids = dict(db.session.execute(sa.insert(Answer).returning(Answer.question_id, Answer.id), [
+    """The attempt's answers and their ticked options in two statements of the table (as ORM objects: two
+    per answer; through the ORM's bulk insert: twice the time of the table's own)."""
+    answer_ids = dict(db.session.execute(Answer.__table__.insert().returning(Answer.question_id, Answer.id), [
         {"attempt_id": attempt.id, "question_id": question.id, "is_correct": correct_by_question[question.id]}
         for question in quiz.questions
     ]).all())
