@@ -414,8 +414,8 @@ CSV_TABLES = (*TABLE_BUILDERS, "knowledge", "events", "participants")
 def build_report(filters: ReportFilters) -> Report:
     """The totals, sentences and aggregate tables of a period (not the per-person tables).
 
-    The attendance is read once (``metrics.shared_counts``); every table is
-    grouped from that.
+    The counted events are worked out once (``metrics.shared_counts``); every
+    table is grouped from their pairs in the ``event_participants`` summary.
     """
     with metrics.shared_counts(filters):
         total = metrics.totals(filters)
