@@ -42,12 +42,12 @@ def upgrade():
     )
     with op.batch_alter_table('event_participants', schema=None) as batch_op:
         batch_op.create_index('ix_event_participants_event_profile', ['event_id', 'sex', 'target_group_id', 'age_band', 'participant_id'], unique=False)
-        batch_op.create_index('ix_event_participants_participant_profile', ['participant_id', 'sex', 'target_group_id', 'age_band', 'event_id'], unique=False)
+        batch_op.create_index('ix_event_participants_profile', ['sex', 'target_group_id', 'age_band', 'participant_id', 'event_id'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('event_participants', schema=None) as batch_op:
-        batch_op.drop_index('ix_event_participants_participant_profile')
+        batch_op.drop_index('ix_event_participants_profile')
         batch_op.drop_index('ix_event_participants_event_profile')
 
     op.drop_table('event_participants')

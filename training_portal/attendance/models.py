@@ -103,9 +103,9 @@ class EventParticipant(db.Model):
         # The reports' scans: an event's participants with their attributes, read from the index alone.
         sa.Index("ix_event_participants_event_profile", "event_id", "sex", "target_group_id", "age_band",
                  "participant_id"),
-        # A participant's events with their attributes, in participant order (unique individuals).
-        sa.Index("ix_event_participants_participant_profile", "participant_id", "sex", "target_group_id",
-                 "age_band", "event_id"),
+        # Participants by sex, target group and age band, each group in participant order (unique individuals).
+        sa.Index("ix_event_participants_profile", "sex", "target_group_id", "age_band", "participant_id",
+                 "event_id"),
     )
 
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
