@@ -221,8 +221,10 @@ def bulk_year(year: int, attendances: int, seed: int) -> BulkYear:
     attendance_rows = attendance_rows[:attendances]
     # The reports' summary of the same rows: each participant once per event (both sessions attended).
     people_by_id = {row[0]: row for row in person_rows}
+    events_by_id = {event["id"]: event for event in events}
     pairs = {(first_event + (row[2] - first_session) // 2, row[1]) for row in attendance_rows}
-    pair_rows = [(event_id, person, people_by_id[person][2], people_by_id[person][3], people_by_id[person][4])
+    pair_rows = [(event_id, person, *people_by_id[person][2:5], events_by_id[event_id]["event_type_id"],
+                  events_by_id[event_id]["province_id"], summary.month_key(events_by_id[event_id]["starts_on"]))
                  for event_id, person in sorted(pairs)]
     _bulk_insert(sqlite, "participants", ("id", "name", "sex", "age_band", "target_group_id", "phone", "organisation",
                                           "province_id", "card_code", "created_at", "anonymised_at"), person_rows)

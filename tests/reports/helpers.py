@@ -28,7 +28,7 @@ def attend(participant: Participant, session, recorded_by=None, method: str = "s
                             idempotency_key=uuid.uuid4().hex)
     db.session.add(attendance)
     db.session.flush()
-    summary.add(session.event_id, participant)  # as every write path does
+    summary.add(session.event, participant)  # as every write path does
     return attendance
 
 

@@ -2,7 +2,7 @@
 removed, it holds exactly the (event, participant) pairs the attendance implies."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, time
 
 from flask_migrate import upgrade
 from sqlalchemy import select
@@ -18,8 +18,9 @@ from training_portal.attendance.models import (AgeBand, Attendance, CheckInMetho
                                                Sex)
 from training_portal.auth.models import Role
 from training_portal.auth.services import create_user
-from training_portal.events.models import Session, TargetGroup
-from training_portal.events.services import load_reference_data
+from training_portal.events import services as event_services
+from training_portal.events.models import EventType, Province, Session, TargetGroup
+from training_portal.events.services import SessionTimes
 from training_portal.extensions import db
 from training_portal.quizzes import services as quiz_services
 from training_portal.reports import metrics
@@ -116,6 +117,29 @@ def test_removing_one_of_two_sessions_keeps_the_participant_counted_until_the_la
     assert (total.participants, total.male, total.female, total.unique_individuals) == (1, 0, 1, 1)
 
 
+def test_an_event_moved_to_another_type_province_and_month_takes_its_participants_along(trainer_client, trainer):
+    event = make_event(trainer, trainers=[trainer], type_code="training", province_code="phnom_penh", days=TWO_DAYS)
+    dara = returning_participant("Dara")
+    scan(trainer_client, event.sessions[1], dara, KEY)
+    fields = {"title": event.title, "description": "", "event_type_id": reference(EventType, "workshop").id,
+              "province_id": reference(Province, "kampot").id, "venue": "", "language": "km",
+              "target_group_ids": [group_id("taxi_driver")], "trainer_ids": [trainer.id],
+              "expected_participants": None}
+    event_services.apply_event_fields(event, fields)
+    event_services.add_session(event, SessionTimes(date(2015, 2, 20), time(8), time(12)))  # now starts in February
+    db.session.commit()
+
+    assert summary_pairs() == pairs_the_attendance_implies()
+    pair = db.session.execute(select(EventParticipant.event_type_id, EventParticipant.province_id,
+                                     EventParticipant.month_key)).one()
+    assert tuple(pair) == (reference(EventType, "workshop").id, reference(Province, "kampot").id, 201502)
+    assert [(row.key, row.unique_individuals) for row in metrics.counts(YEAR_2015, "event_type")] == [
+        ((reference(EventType, "workshop").id,), 1)]
+    assert [(row.key, row.unique_individuals) for row in metrics.counts(YEAR_2015, "province")] == [
+        ((reference(Province, "kampot").id,), 1)]
+    assert [(row.key, row.unique_individuals) for row in metrics.counts(YEAR_2015, "month")] == [((2015, 2), 1)]
+
+
 def test_the_dashboard_counts_what_the_attendance_says(trainer_client, trainer):
     """Every figure by event type, target group and age band against a count made here from the attendance."""
     events = [
@@ -164,7 +188,7 @@ def test_the_migration_fills_the_summary_from_the_attendance_already_recorded(tm
         app.instance_path = str(tmp_path)
         with app.app_context():
             upgrade(revision="9021b5085256")  # the schema before the summary
-            load_reference_data()
+            event_services.load_reference_data()
             trainer = create_user("trainer@example.org", "Sokha Trainer", Role.TRAINER, "a long enough password 1")
             db.session.flush()
             event = make_event(trainer, days=TWO_DAYS)
@@ -184,5 +208,8 @@ def test_the_migration_fills_the_summary_from_the_attendance_already_recorded(tm
                 (event.id, dara.id, Sex.MALE, AgeBand.AGE_35_49, group_id("hotel_staff")),
                 (event.id, sokha.id, Sex.FEMALE, AgeBand.UNDER_15, group_id("taxi_driver")),
             }
+            assert set(db.session.execute(select(EventParticipant.event_type_id, EventParticipant.province_id,
+                                                 EventParticipant.month_key))) == {
+                (event.event_type_id, event.province_id, 201503)}
             db.session.remove()
             db.engine.dispose()

@@ -64,7 +64,7 @@ def world(app) -> World:
     spare_group = TargetGroup(code="spare_group", name_en="Spare group", name_km="ក្រុមទំនេរ", sort_order=99)
     db.session.add_all([attendance, quiz, spare_group])
     db.session.flush()
-    summary.add(event.id, participant)
+    summary.add(event, participant)
     event.pre_quiz_id = quiz.id
     event.post_quiz_id = quiz.id
     db.session.commit()

@@ -232,7 +232,7 @@ def check_in(
             )
             db.session.add(attendance)
             db.session.flush()
-            summary.add(session.event_id, participant)
+            summary.add(session.event, participant)
     except IntegrityError:
         # Another request recorded it between our look-up and our insert.
         earlier = attendance_by_key(key)

@@ -607,7 +607,7 @@ def add_walk_in(event: Event, session: Session, name: str, sex: Sex, age_band: A
                               recorded_by_id=recorded_by.id if recorded_by else None,
                               idempotency_key="paper-" + secrets.token_hex(16)))
     db.session.flush()
-    attendance_summary.add(session.event_id, participant)
+    attendance_summary.add(session.event, participant)
     return participant
 
 

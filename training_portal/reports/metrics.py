@@ -316,7 +316,9 @@ class Aggregates:
             rows[0].unique_individuals = self.unique_by_sex().unique_individuals
             return rows
         found = {}
-        keys = [getattr(EVENTS.c, _EVENT_KEY_COLUMNS[dimension]) for dimension in dimensions]
+        # The summary's own copy of the events' keys: its indexes on (key, participant) hand the pairs
+        # over in the order COUNT(DISTINCT participant) per key needs.
+        keys = [getattr(EventParticipant, _EVENT_KEY_COLUMNS[dimension]) for dimension in dimensions]
         for key, number in _unique_by_event_keys(self.filters, keys).items():
             found[tuple(part for dimension, value in zip(dimensions, key, strict=True)
                         for part in (divmod(value, 100) if dimension == "month" else (value,)))] = number
@@ -333,8 +335,7 @@ class Aggregates:
         an event under every group it had pairs or tallies of.
         """
         column = {"target_group": "target_group_id", "age_band": "age_band"}[dimension]
-        counted = _pairs(self.filters)
-        pairs_key = getattr(counted.c, column)
+        pairs_key = getattr(EventParticipant, column)
         tally_key = Headcount.target_group_id if dimension == "target_group" else _null(sa.String(10))
         found: dict = {}
 
@@ -354,12 +355,18 @@ class Aggregates:
             item = row(key)
             item.headcount += int(number)
             _add_by_sex(item, sex, int(number))
-        events = sa.union(
-            select(pairs_key.label("key"), counted.c.event_id),
-            _headcount_query(self.filters, tally_key.label("key"), Headcount.event_id),
-        ).subquery("group_events")
+        # The events of a group: those with pairs of it, then those with only tallies of it (no union of
+        # half a million pairs with the tallies).
+        events = _pairs_query(self.filters, pairs_key.label("key"), EventParticipant.event_id).distinct() \
+            .subquery("group_events")
         for key, number in db.session.execute(select(events.c.key, sa.func.count()).group_by(events.c.key)):
             row(key).events = int(number)
+        paired = sa.exists().where(EventParticipant.event_id == Headcount.event_id, pairs_key == tally_key)
+        tally_only = _headcount_query(self.filters, tally_key.label("key"),
+                                      sa.func.count(sa.distinct(Headcount.event_id))) \
+            .where(~paired).group_by(tally_key)
+        for key, number in db.session.execute(tally_only):
+            row(key).events += int(number)
         for item in found.values():
             item.participants = item.individual + item.headcount
         return list(found.values())
