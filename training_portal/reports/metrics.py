@@ -26,6 +26,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import g
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..attendance.models import Attendance, EventParticipant, Headcount, Participant
 from ..auth.models import User
@@ -219,19 +220,26 @@ def _null(type_) -> sa.ColumnElement:
     return sa.cast(sa.null(), type_)
 
 
-def _pairs_query(filters: ReportFilters, *columns) -> sa.Select:
-    """``columns`` of the counted events' pairs (the summary joined to the counted events)."""
-    query = select(*columns).select_from(EventParticipant).join(EVENTS, EVENTS.c.event_id == EventParticipant.event_id)
+def _pairs_query(filters: ReportFilters, *columns, event_ids: list[int] | None = None) -> sa.Select:
+    """``columns`` of the counted events' pairs: the summary joined to the counted events or, given
+    ``event_ids`` (PostgreSQL), filtered by them as one array: a hashed look-up per pair instead of a
+    hash join, about half the time. SQLite looks each pair's event up in the temporary table's primary
+    key, which keeps the order of the summary's index that a query reads."""
+    query = select(*columns).select_from(EventParticipant)
+    if event_ids is None:
+        query = query.join(EVENTS, EVENTS.c.event_id == EventParticipant.event_id)
+    else:
+        query = query.where(EventParticipant.event_id == sa.any_(sa.literal(event_ids, ARRAY(sa.Integer))))
     if filters.target_group_id:
         query = query.where(EventParticipant.target_group_id == filters.target_group_id)
     return query
 
 
-def _pairs(filters: ReportFilters) -> sa.Subquery:
+def _pairs(filters: ReportFilters, event_ids: list[int] | None) -> sa.Subquery:
     """The counted events' pairs with the participant's sex, target group and age band."""
     ep = EventParticipant
-    return _pairs_query(filters, ep.event_id, ep.participant_id, ep.sex, ep.target_group_id, ep.age_band) \
-        .subquery("pairs")
+    return _pairs_query(filters, ep.event_id, ep.participant_id, ep.sex, ep.target_group_id, ep.age_band,
+                        event_ids=event_ids).subquery("pairs")
 
 
 def _headcount_query(filters: ReportFilters, *columns) -> sa.Select:
@@ -242,10 +250,11 @@ def _headcount_query(filters: ReportFilters, *columns) -> sa.Select:
     return query
 
 
-def _event_counts_query(filters: ReportFilters) -> sa.Select:
+def _event_counts_query(filters: ReportFilters, event_ids: list[int] | None) -> sa.Select:
     """Per counted event and sex: its participants (pairs) and its headcount tallies."""
     ep = EventParticipant
-    individual = _pairs_query(filters, ep.event_id, _constant(INDIVIDUAL), ep.sex, sa.func.count()) \
+    individual = _pairs_query(filters, ep.event_id, _constant(INDIVIDUAL), ep.sex, sa.func.count(),
+                              event_ids=event_ids) \
         .group_by(ep.event_id, ep.sex)
     headcount = _headcount_query(filters, Headcount.event_id, _constant(HEADCOUNT), Headcount.sex,
                                  sa.func.sum(Headcount.count)).group_by(Headcount.event_id, Headcount.sex)
@@ -263,6 +272,7 @@ class Aggregates:
         self.filters = filters
         self._unique_by_sex: Counts | None = None
         self._profiles: list[dict] | None = None
+        self.event_ids: list[int] | None = None  # PostgreSQL: the counted events, as one array parameter
 
     def fill(self) -> None:
         connection = db.session.connection()
@@ -280,8 +290,10 @@ class Aggregates:
                    sa.cast(_event_dimension_columns("month")[0] * 100 + _event_dimension_columns("month")[1],
                            sa.Integer))
             .where(*event_conditions(self.filters))))
+        if connection.dialect.name == "postgresql":
+            self.event_ids = list(db.session.scalars(select(EVENTS.c.event_id)))
         db.session.execute(EVENT_COUNTS.insert().from_select(
-            ["event_id", "kind", "sex", "weight"], _event_counts_query(self.filters)))
+            ["event_id", "kind", "sex", "weight"], _event_counts_query(self.filters, self.event_ids)))
 
     def drop(self) -> None:
         connection = db.session.connection()
@@ -319,7 +331,7 @@ class Aggregates:
         # The summary's own copy of the events' keys: its indexes on (key, participant) hand the pairs
         # over in the order COUNT(DISTINCT participant) per key needs.
         keys = [getattr(EventParticipant, _EVENT_KEY_COLUMNS[dimension]) for dimension in dimensions]
-        for key, number in _unique_by_event_keys(self.filters, keys).items():
+        for key, number in _unique_by_event_keys(self.filters, keys, self.event_ids).items():
             found[tuple(part for dimension, value in zip(dimensions, key, strict=True)
                         for part in (divmod(value, 100) if dimension == "month" else (value,)))] = number
         for row in rows:
@@ -357,7 +369,8 @@ class Aggregates:
             _add_by_sex(item, sex, int(number))
         # The events of a group: those with pairs of it, then those with only tallies of it (no union of
         # half a million pairs with the tallies).
-        events = _pairs_query(self.filters, pairs_key.label("key"), EventParticipant.event_id).distinct() \
+        events = _pairs_query(self.filters, pairs_key.label("key"), EventParticipant.event_id,
+                              event_ids=self.event_ids).distinct() \
             .subquery("group_events")
         for key, number in db.session.execute(select(events.c.key, sa.func.count()).group_by(events.c.key)):
             row(key).events = int(number)
@@ -373,7 +386,7 @@ class Aggregates:
 
     def _participant_counts(self, dimensions: tuple[str, ...]) -> list[Counts]:
         """Counts by target group or age band: each participant's own, each tally's target group."""
-        pairs = _pairs(self.filters)
+        pairs = _pairs(self.filters, self.event_ids)
         individual = select(
             pairs.c.event_id, pairs.c.participant_id, pairs.c.sex, pairs.c.target_group_id, pairs.c.age_band,
             _constant(INDIVIDUAL).label("kind"), sa.literal_column("1", sa.Integer).label("weight"),
@@ -409,7 +422,7 @@ class Aggregates:
             # The summary's index on these keys then the participant hands the pairs over in that
             # order: the groups and the distinct participants within them need no sort.
             query = _pairs_query(self.filters, *keys, sa.func.count(sa.distinct(ep.participant_id)),
-                                 sa.func.count()).group_by(*keys)
+                                 sa.func.count(), event_ids=self.event_ids).group_by(*keys)
             self._profiles = [
                 {"sex": _plain(sex), "target_group_id": group_id, "age_band": _plain(age_band),
                  "people": int(number), "pairs": int(pairs)}
@@ -428,9 +441,10 @@ class Aggregates:
         return self._unique_by_sex
 
 
-def _unique_by_event_keys(filters: ReportFilters, keys: list) -> dict[tuple, int]:
+def _unique_by_event_keys(filters: ReportFilters, keys: list, event_ids: list[int] | None) -> dict[tuple, int]:
     """Distinct participants of the pairs per key of the counted events' dimensions."""
-    query = _pairs_query(filters, *keys, sa.func.count(sa.distinct(EventParticipant.participant_id))).group_by(*keys)
+    query = _pairs_query(filters, *keys, sa.func.count(sa.distinct(EventParticipant.participant_id)),
+                         event_ids=event_ids).group_by(*keys)
     return {tuple(_plain(value) for value in row[:-1]): int(row[-1]) for row in db.session.execute(query)}
 
 
