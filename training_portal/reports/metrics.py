@@ -602,29 +602,52 @@ def knowledge(filters: ReportFilters, dimension: str | None = None) -> list[Know
     grouped (a participant has at most one attempt per event and phase).
     """
     pairs = _attempt_pairs(filters, dimension)
-    both = sa.and_(pairs.c.has_pre > 0, pairs.c.has_post > 0)
     keys = [getattr(pairs.c, KNOWLEDGE_DIMENSIONS[dimension])] if dimension else []
-    query = select(
-        *keys,
+    query = select(*keys, *_knowledge_figures(pairs)).select_from(pairs)
+    results = [_knowledge(tuple(row[: len(keys)]), row[len(keys):])
+               for row in db.session.execute(query.group_by(*keys) if keys else query)]
+    if not dimension:
+        return results or [Knowledge()]
+    return [item for item in results if item.pre_takers or item.post_takers]
+
+
+def knowledge_with_overall(filters: ReportFilters, dimension: str) -> tuple[list[Knowledge], Knowledge]:
+    """``knowledge(filters, dimension)`` and ``knowledge(filters)[0]``, grouping the attempts once."""
+    pairs = _attempt_pairs(filters, dimension).element.cte("attempt_pairs").prefix_with("MATERIALIZED")
+    key = getattr(pairs.c, KNOWLEDGE_DIMENSIONS[dimension])
+    query = sa.union_all(
+        select(sa.literal_column("0", sa.Integer).label("overall"), key.label("key"), *_knowledge_figures(pairs))
+        .group_by(key),
+        select(sa.literal_column("1", sa.Integer), _null(key.type), *_knowledge_figures(pairs)),
+    )
+    results, overall = [], Knowledge()
+    for row in db.session.execute(query):
+        if row[0]:
+            overall = _knowledge((), row[2:])
+        else:
+            results.append(_knowledge((row[1],), row[2:]))
+    return [item for item in results if item.pre_takers or item.post_takers], overall
+
+
+def _knowledge_figures(pairs) -> list:
+    both = sa.and_(pairs.c.has_pre > 0, pairs.c.has_post > 0)
+    return [
         sa.func.sum(pairs.c.has_pre), sa.func.avg(pairs.c.pre),
         sa.func.sum(pairs.c.has_post), sa.func.avg(pairs.c.post),
         sa.func.sum(sa.case((both, 1), else_=0)),
         sa.func.avg(sa.case((both, pairs.c.pre))), sa.func.avg(sa.case((both, pairs.c.post))),
         sa.func.sum(sa.case((sa.and_(both, pairs.c.post > pairs.c.pre), 1), else_=0)),
-    ).select_from(pairs)
-    results = []
-    for row in db.session.execute(query.group_by(*keys) if keys else query):
-        key = tuple(row[: len(keys)])
-        pre_takers, pre_mean, post_takers, post_mean, paired, paired_pre, paired_post, improved = row[len(keys):]
-        item = Knowledge(key, pre_takers=int(pre_takers or 0), pre_mean=_float(pre_mean),
-                         post_takers=int(post_takers or 0), post_mean=_float(post_mean), both=int(paired or 0))
-        if item.both:
-            item.both_pre_mean, item.both_post_mean = float(paired_pre), float(paired_post)
-            item.improved = int(improved)
-        results.append(item)
-    if not dimension:
-        return results or [Knowledge()]
-    return [item for item in results if item.pre_takers or item.post_takers]
+    ]
+
+
+def _knowledge(key: tuple, figures) -> Knowledge:
+    pre_takers, pre_mean, post_takers, post_mean, paired, paired_pre, paired_post, improved = figures
+    item = Knowledge(key, pre_takers=int(pre_takers or 0), pre_mean=_float(pre_mean),
+                     post_takers=int(post_takers or 0), post_mean=_float(post_mean), both=int(paired or 0))
+    if item.both:
+        item.both_pre_mean, item.both_post_mean = float(paired_pre), float(paired_post)
+        item.improved = int(improved)
+    return item
 
 
 def _float(value) -> float | None:
