@@ -266,6 +266,12 @@ def _bulk_insert(sqlite: bool, table: str, columns: tuple, rows: list) -> None:
 
 
 def analyze() -> None:
+    """Planner statistics; on PostgreSQL also the visibility map that index-only scans need, which a
+    COPY leaves unset and autovacuum sets soon after for a year of past data."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")
+        return
     with db.engine.begin() as connection:
         connection.exec_driver_sql("ANALYZE")
 
