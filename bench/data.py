@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from training_portal.attendance import summary
 from training_portal.attendance.models import Attendance, Participant
 from training_portal.auth.models import Role, User
 from training_portal.auth.services import create_user
@@ -124,6 +125,7 @@ def prepare_flows(scan_people: int, quiz_people: int) -> FlowData:
                             "method": "self", "idempotency_key": f"quiz-{person_id}"})
         data.quiz_people.append((data.event_ids[slot], card))
     db.session.execute(sa.insert(Attendance), attendances)
+    summary.add_events(sorted(set(data.event_ids)))
     db.session.commit()
     return data
 
@@ -217,10 +219,18 @@ def bulk_year(year: int, attendances: int, seed: int) -> BulkYear:
                 attempts.append((person, first_event + first, quiz_id, phase, score, score * 15 // 100, 15,
                                  created, False, None, f"bulk-{phase}-{person}"))
     attendance_rows = attendance_rows[:attendances]
+    # The reports' summary of the same rows: each participant once per event (both sessions attended).
+    people_by_id = {row[0]: row for row in person_rows}
+    events_by_id = {event["id"]: event for event in events}
+    pairs = {(first_event + (row[2] - first_session) // 2, row[1]) for row in attendance_rows}
+    pair_rows = [(event_id, person, *people_by_id[person][2:5], events_by_id[event_id]["event_type_id"],
+                  events_by_id[event_id]["province_id"], summary.month_key(events_by_id[event_id]["starts_on"]))
+                 for event_id, person in sorted(pairs)]
     _bulk_insert(sqlite, "participants", ("id", "name", "sex", "age_band", "target_group_id", "phone", "organisation",
                                           "province_id", "card_code", "created_at", "anonymised_at"), person_rows)
     _bulk_insert(sqlite, "attendances", ("id", "participant_id", "session_id", "checked_in_at", "method",
                                          "recorded_by_id", "idempotency_key"), attendance_rows)
+    _bulk_insert(sqlite, "event_participants", summary.PAIR_COLUMNS, pair_rows)
     _bulk_insert(sqlite, "quiz_attempts", ("participant_id", "event_id", "quiz_id", "phase", "score", "correct_count",
                                            "question_count", "submitted_at", "on_paper", "recorded_by_id",
                                            "idempotency_key"), attempts)
@@ -256,6 +266,12 @@ def _bulk_insert(sqlite: bool, table: str, columns: tuple, rows: list) -> None:
 
 
 def analyze() -> None:
+    """Planner statistics; on PostgreSQL also the visibility map that index-only scans need, which a
+    COPY leaves unset and autovacuum sets soon after for a year of past data."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")
+        return
     with db.engine.begin() as connection:
         connection.exec_driver_sql("ANALYZE")
 

@@ -6,6 +6,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from training_portal.attendance import summary
 from training_portal.attendance.models import AgeBand, Attendance, CheckInMethod, Headcount, Participant, Sex
 from training_portal.events.models import TargetGroup
 from training_portal.extensions import db
@@ -27,6 +28,7 @@ def attend(participant: Participant, session, recorded_by=None, method: str = "s
                             idempotency_key=uuid.uuid4().hex)
     db.session.add(attendance)
     db.session.flush()
+    summary.add(session.event, participant)  # as every write path does
     return attendance
 
 

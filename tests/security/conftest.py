@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from tests.conftest import PortalClient, logged_in_client, make_staff
 from tests.factories import make_event, reference
 from training_portal.attendance.device import PARTICIPANT_COOKIE
+from training_portal.attendance import summary
 from training_portal.attendance.models import AgeBand, Attendance, CheckInMethod, Participant, Sex
 from training_portal.auth.models import Role
 from training_portal.events.models import EventType, TargetGroup
@@ -63,6 +64,7 @@ def world(app) -> World:
     spare_group = TargetGroup(code="spare_group", name_en="Spare group", name_km="ក្រុមទំនេរ", sort_order=99)
     db.session.add_all([attendance, quiz, spare_group])
     db.session.flush()
+    summary.add(event, participant)
     event.pre_quiz_id = quiz.id
     event.post_quiz_id = quiz.id
     db.session.commit()

@@ -10,6 +10,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 
 from tests.security.conftest import client_for
+from training_portal.attendance import summary
 from training_portal.attendance.models import AgeBand, Attendance, CheckInMethod, Participant, Sex
 from training_portal.auth.models import AuditLog
 from training_portal.extensions import db
@@ -34,6 +35,7 @@ def tricky(app, world):
         db.session.flush()
         db.session.add(Attendance(participant_id=person.id, session_id=world.session.id,
                                   method=CheckInMethod.WALK_IN, idempotency_key=f"tricky-{number}"))
+        summary.add(world.event, person)
         for phase in (Phase.PRE, Phase.POST):
             db.session.add(QuizAttempt(participant_id=person.id, event_id=world.event.id, quiz_id=world.quiz.id,
                                        phase=phase, score=100.0, correct_count=1, question_count=1))

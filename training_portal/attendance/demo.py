@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from ..events.models import Event, Province
 from ..extensions import db
+from . import summary
 from .models import AgeBand, Attendance, CheckInMethod, Headcount, Participant, Sex
 
 GUEST_SPEAKER = "guest_speaker"
@@ -109,6 +110,7 @@ def seed_attendance(events: list[Event], rng: random.Random) -> None:
     for event, size in zip(sorted(guest, key=lambda e: e.starts_on), GUEST_SPEAKER_SIZES, strict=True):
         add_headcounts(event, size, rng)
     db.session.flush()
+    summary.add_events([event.id for event in own])
 
 
 def attend_event(event: Event, size: int, people: DemoPeople, rng: random.Random) -> None:

@@ -89,6 +89,40 @@ class Attendance(db.Model):
     recorded_by: Mapped[User | None] = relationship()
 
 
+class EventParticipant(db.Model):
+    """A participant with at least one attendance at one of the event's sessions, with the participant's
+    sex, age band and target group and the event's type, province and month: what the reports count,
+    kept by ``attendance.summary`` in the same transaction as every attendance written or removed and
+    every change of an event's type, province or sessions, so that a report never reads the attendances.
+
+    A participant's sex, age band and target group never change after the record is made (the
+    privacy anonymisation keeps them).
+    """
+
+    __tablename__ = "event_participants"
+    __table_args__ = (
+        # The reports' scans: an event's participants with their attributes, read from the index alone.
+        sa.Index("ix_event_participants_event_profile", "event_id", "sex", "target_group_id", "age_band",
+                 "participant_id"),
+        # Participants by sex, target group and age band, each group in participant order (unique individuals).
+        sa.Index("ix_event_participants_profile", "sex", "target_group_id", "age_band", "participant_id",
+                 "event_id"),
+        # The same for the events' type, province and month.
+        sa.Index("ix_event_participants_event_type", "event_type_id", "participant_id", "event_id"),
+        sa.Index("ix_event_participants_province", "province_id", "participant_id", "event_id"),
+        sa.Index("ix_event_participants_month", "month_key", "participant_id", "event_id"),
+    )
+
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id"), primary_key=True)
+    sex: Mapped[Sex] = mapped_column(enum_column_type(Sex, "sex"))
+    age_band: Mapped[AgeBand] = mapped_column(enum_column_type(AgeBand, "age_band"))
+    target_group_id: Mapped[int] = mapped_column(sa.ForeignKey("target_groups.id"))
+    event_type_id: Mapped[int] = mapped_column(sa.ForeignKey("event_types.id"))
+    province_id: Mapped[int] = mapped_column(sa.ForeignKey("provinces.id"))
+    month_key: Mapped[int]  # year * 100 + month of the event's date (Event.starts_on)
+
+
 class Headcount(db.Model):
     """A tally for an event where individual registration is impossible."""
 

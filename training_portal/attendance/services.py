@@ -21,7 +21,7 @@ from ..auth.models import User
 from ..events.models import Event, Session
 from ..events.services import escape_like, new_checkin_code
 from ..extensions import db
-from . import choices
+from . import choices, summary
 from .models import AgeBand, Attendance, CheckInMethod, Headcount, Participant, Registration, Sex
 
 CHECKED_IN = "checked_in"
@@ -240,6 +240,7 @@ def check_in(
             )
             db.session.add(attendance)
             db.session.flush()
+            summary.add(session.event, participant)
     except IntegrityError:
         # Another request recorded it between our look-up and our insert.
         earlier = attendance_by_key(key)
@@ -288,7 +289,10 @@ def remove_attendance(attendance: Attendance) -> dict:
         "checked_in_at": attendance.checked_in_at.isoformat(timespec="seconds"),
         "recorded_by_id": attendance.recorded_by_id,
     }
+    event_id = attendance.session.event_id
     db.session.delete(attendance)
+    db.session.flush()
+    summary.remove(event_id, attendance.participant_id)
     return removed
 
 

@@ -73,9 +73,12 @@ def new_checkin_code() -> str:
 
 
 def refresh_starts_on(event: Event) -> None:
-    """Keep the event's period date equal to its first session's local date."""
+    """Keep the event's period date equal to its first session's local date (and its pairs' month)."""
+    from ..attendance import summary
+
     first = min((session.starts_at for session in event.sessions), default=None)
     event.starts_on = to_local(first).date() if first else None
+    summary.follow_event(event)
 
 
 def add_session(event: Event, times: SessionTimes) -> Session:
@@ -108,7 +111,10 @@ def remove_session(session: Session) -> bool:
 
 
 def apply_event_fields(event: Event, fields: dict) -> None:
-    """Copy validated form values onto an event (reference ids already checked)."""
+    """Copy validated form values onto an event (reference ids already checked), and its type and
+    province onto its pairs."""
+    from ..attendance import summary
+
     event.title = fields["title"].strip()
     event.description = (fields.get("description") or "").strip()
     event.event_type_id = fields["event_type_id"]
@@ -120,6 +126,7 @@ def apply_event_fields(event: Event, fields: dict) -> None:
         db.session.scalars(select(TargetGroup).where(TargetGroup.id.in_(fields["target_group_ids"])))
     )
     event.trainers = list(db.session.scalars(select(User).where(User.id.in_(fields["trainer_ids"]))))
+    summary.follow_event(event)
 
 
 def create_event(fields: dict, sessions: list[SessionTimes], creator: User) -> Event:

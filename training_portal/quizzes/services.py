@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import worker_cache
+from ..attendance import summary as attendance_summary
 from ..attendance.models import AgeBand, Attendance, CheckInMethod, Participant, Sex
 from ..auth.models import User
 from ..events.models import Event, Session, TargetGroup
@@ -661,6 +662,7 @@ def add_walk_in(event: Event, session: Session, name: str, sex: Sex, age_band: A
                               recorded_by_id=recorded_by.id if recorded_by else None,
                               idempotency_key="paper-" + secrets.token_hex(16)))
     db.session.flush()
+    attendance_summary.add(session.event, participant)
     return participant
 
 

@@ -274,10 +274,10 @@ def age_band_table(filters: ReportFilters, total: Counts) -> Table:
 
 def knowledge_table(filters: ReportFilters) -> Table:
     """Knowledge figures per event type, with the overall figures as the total row."""
-    found = {item.key[0]: item for item in metrics.knowledge(filters, "event_type")}
+    by_type, overall = metrics.knowledge_with_overall(filters, "event_type")
+    found = {item.key[0]: item for item in by_type}
     entries = [entry for entry in reference_entries(EventType) if entry.id in found]
     rows = [[entry.name, *knowledge_values(found[entry.id])] for entry in entries]
-    overall = metrics.knowledge(filters)[0]
     return Table("knowledge", [Column("event_type", "text", 30), *KNOWLEDGE_COLUMNS], rows,
                  [label(TOTAL), *knowledge_values(overall)],
                  extra={"names": [entry.name for entry in entries],
@@ -414,8 +414,8 @@ CSV_TABLES = (*TABLE_BUILDERS, "knowledge", "events", "participants")
 def build_report(filters: ReportFilters) -> Report:
     """The totals, sentences and aggregate tables of a period (not the per-person tables).
 
-    The attendance is read once (``metrics.shared_counts``); every table is
-    grouped from that.
+    The counted events are worked out once (``metrics.shared_counts``); every
+    table is grouped from their pairs in the ``event_participants`` summary.
     """
     with metrics.shared_counts(filters):
         total = metrics.totals(filters)
