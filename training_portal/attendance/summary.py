@@ -39,20 +39,22 @@ def month_key_of(column) -> sa.ColumnElement:
     return sa.cast(sa.extract("year", column) * 100 + sa.extract("month", column), sa.Integer)
 
 
-def _insert():
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(EventParticipant)
+# Built once per dialect: building the statement on every check-in cost a third of running it.
+ADD_PAIR = {
+    dialect.__name__.rsplit(".", 1)[-1]: dialect.insert(EventParticipant).on_conflict_do_nothing(
+        index_elements=["event_id", "participant_id"])
+    for dialect in (postgresql, sqlite)
+}
 
 
 def add(event: Event, participant: Participant) -> None:
     """Count ``participant`` (already flushed) at the event, once whatever the sessions attended."""
-    db.session.execute(
-        _insert()
-        .values(event_id=event.id, participant_id=participant.id, sex=participant.sex,
-                age_band=participant.age_band, target_group_id=participant.target_group_id,
-                event_type_id=event.event_type_id, province_id=event.province_id, month_key=month_key(event.starts_on))
-        .on_conflict_do_nothing(index_elements=["event_id", "participant_id"])
-    )
+    db.session.execute(ADD_PAIR[db.session.get_bind().dialect.name], {
+        "event_id": event.id, "participant_id": participant.id, "sex": participant.sex,
+        "age_band": participant.age_band, "target_group_id": participant.target_group_id,
+        "event_type_id": event.event_type_id, "province_id": event.province_id,
+        "month_key": month_key(event.starts_on),
+    })
 
 
 def follow_event(event: Event) -> None:
