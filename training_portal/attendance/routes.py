@@ -179,7 +179,7 @@ def self_checkin_result(session, kind, form, participant):
             return None
     else:
         participant = form.participant_fields().new_participant()
-    result = services.check_in(session, participant, CheckInMethod.SELF, form.key.data)
+    result = services.check_in(session, participant, CheckInMethod.SELF, form.key.data, whole_transaction=True)
     # The confirmation shows what this request just read and wrote: nothing is loaded again.
     services.commit_keeping_objects()
     result.new_participant = kind == "new" and result.recorded and result.participant is participant

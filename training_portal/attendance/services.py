@@ -10,6 +10,7 @@ into the answer the first request got.
 import hashlib
 import re
 import secrets
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -212,6 +213,7 @@ def check_in(
     client_key: str,
     recorded_by: User | None = None,
     stored_key: str | None = None,
+    whole_transaction: bool = False,
 ) -> CheckInResult:
     """Record ``participant`` at ``session`` exactly once.
 
@@ -219,7 +221,9 @@ def check_in(
     check-in is recorded. A repeat of the same ``client_key`` gets the first
     answer and records nothing; a participant already at the session gets
     ALREADY_CHECKED_IN. Concurrent requests are settled by the database's
-    unique constraints inside a savepoint. The caller commits.
+    unique constraints inside a savepoint, or, when the check-in is the
+    ``whole_transaction`` (nothing else was written in it), by rolling that
+    back. The caller commits.
     """
     key = stored_key or attendance_key(session, client_key)
     # Decided before the insert: a failed savepoint may leave the new participant with an id.
@@ -231,7 +235,7 @@ def check_in(
     if existing is not None:
         return CheckInResult(ALREADY_CHECKED_IN, participant, existing)
     try:
-        with db.session.begin_nested():
+        with nullcontext() if whole_transaction else db.session.begin_nested():
             if participant.id is None:
                 db.session.add(participant)
             attendance = Attendance(
@@ -243,6 +247,8 @@ def check_in(
             summary.add(session.event, participant)
     except IntegrityError:
         # Another request recorded it between our look-up and our insert.
+        if whole_transaction:
+            db.session.rollback()
         earlier = attendance_by_key(key)
         if earlier is not None:
             return answer_to_repeat(earlier, participant, is_new)
@@ -277,7 +283,7 @@ def staff_check_in_card(session: Session, scanned: str, client_key: str, staff: 
     participant = participant_by_card(card_code_from_scan(scanned))
     if participant is None or session.event.is_cancelled:
         return CheckInResult(NOT_VALID)
-    return check_in(session, participant, CheckInMethod.SCAN, client_key, recorded_by=staff)
+    return check_in(session, participant, CheckInMethod.SCAN, client_key, recorded_by=staff, whole_transaction=True)
 
 
 def remove_attendance(attendance: Attendance) -> dict:

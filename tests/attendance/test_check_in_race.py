@@ -1,0 +1,84 @@
+"""A check-in overtaken by its own repeat between its look-up and its insert.
+
+A phone on a weak connection sends the form again while the first request is
+still on its way; both carry the same idempotency key. On PostgreSQL the
+second request can commit between the first one's look-up of the key and its
+insert: the first must then answer like the second (the same person, checked
+in once), whether it runs in a savepoint (a paper import, a walk-in) or is the
+whole transaction (self check-in, staff scan). On SQLite the look-up already
+holds the write lock, so nobody can commit in between.
+"""
+
+import contextvars
+import sqlite3
+
+import pytest
+import sqlalchemy as sa
+
+from tests.factories import make_event, reference
+from training_portal.attendance import services
+from training_portal.attendance.models import AgeBand, Attendance, CheckInMethod, EventParticipant, Participant, Sex
+from training_portal.events.models import Session, TargetGroup
+from training_portal.extensions import db
+
+
+def new_participant(name: str) -> Participant:
+    return Participant(name=name, sex=Sex.FEMALE, age_band=AgeBand.AGE_18_24,
+                       target_group_id=reference(TargetGroup, "taxi_driver").id)
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+@pytest.mark.parametrize("whole_transaction", [True, False], ids=["whole transaction", "savepoint"])
+def test_a_check_in_overtaken_by_its_repeat_answers_like_the_repeat(app, trainer, whole_transaction):
+    event = make_event(trainer, groups=("taxi_driver",), language="en")
+    session_id = event.sessions[0].id
+    client_key = services.new_client_key()
+    overtaken = []
+
+    def repeat_commits_first():
+        """The same form, sent again, handled by another worker with its own connection."""
+        with app.app_context():
+            session = db.session.get(Session, session_id)
+            result = services.check_in(session, new_participant("Sokha"), CheckInMethod.SELF, client_key,
+                                       whole_transaction=True)
+            db.session.commit()
+            overtaken.append(result.participant.id)
+
+    def sqlite_writer_is_locked_out():
+        other = sqlite3.connect(db.engine.url.database, timeout=0.2)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            overtaken.append(str(error))
+        else:
+            other.rollback()
+        finally:
+            other.close()
+
+    def between_look_up_and_insert(*_args):
+        if db.engine.dialect.name == "postgresql":
+            contextvars.Context().run(repeat_commits_first)
+        else:
+            sqlite_writer_is_locked_out()
+
+    with app.test_request_context("/c/CODE", method="POST"):  # a request that writes: SQLite's BEGIN IMMEDIATE
+        db.session.rollback()
+        session = db.session.get(Session, session_id)
+        sa.event.listen(db.session(), "before_flush", between_look_up_and_insert, once=True)
+        result = services.check_in(session, new_participant("Sokha"), CheckInMethod.SELF, client_key,
+                                   whole_transaction=whole_transaction)
+        db.session.commit()
+
+    assert result.status == services.CHECKED_IN
+    if db.engine.dialect.name == "postgresql":
+        assert result.participant.id == overtaken[0]
+    else:
+        assert overtaken == ["database is locked"]
+    db.session.expire_all()
+    assert count(Participant) == 1
+    assert count(Attendance) == 1
+    assert count(EventParticipant) == 1
+    assert db.session.scalar(sa.select(Participant.name)) == "Sokha"
