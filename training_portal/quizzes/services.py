@@ -8,6 +8,7 @@ database.
 import secrets
 import uuid
 from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -492,7 +493,7 @@ def new_idempotency_key() -> str:
 def submit_attempt(participant: Participant, event: Event, phase: Phase, selections: dict,
                    idempotency_key: str | None = None, *, on_paper: bool = False,
                    recorded_by: User | None = None, sheet: AnswerSheet | None = None,
-                   checked_in: bool = False) -> tuple[QuizAttempt, bool]:
+                   checked_in: bool = False, whole_transaction: bool = False) -> tuple[QuizAttempt, bool]:
     """Score and record one attempt; returns (attempt, created).
 
     A resubmission (same idempotency key, or any second attempt of this
@@ -501,7 +502,9 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
     nothing, when the phase is closed (participants only: paper sheets are
     entered after the event), the participant is not checked in to the event,
     or the phase has no quiz. ``checked_in``: the caller has just found the participant checked in
-    to the event in this transaction (see ``standing``).
+    to the event in this transaction (see ``standing``). A race with another submission is settled in a
+    savepoint, or, when the attempt is the ``whole_transaction`` (nothing else was written in it), by
+    rolling that back.
     """
     # In one query: the attempt sent with this key, and this participant's attempt for the phase.
     this_phase = sa.and_(
@@ -532,12 +535,14 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
         idempotency_key=idempotency_key or new_idempotency_key(),
     )
     try:
-        with db.session.begin_nested():
+        with nullcontext() if whole_transaction else db.session.begin_nested():
             db.session.add(attempt)
             db.session.flush()
             insert_answers(attempt, quiz, chosen, scored.correct_by_question)
     except IntegrityError:
         # Two submissions raced each other; the other one was recorded.
+        if whole_transaction:
+            db.session.rollback()
         existing = find_attempt(participant, event, phase)
         if existing is None:
             raise
