@@ -7,6 +7,7 @@ A participant is known only by the device cookie set at check-in
 from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
 
 from ..attendance.device import PARTICIPANT_COOKIE, remembered_participant
 from ..auth.forms import ConfirmForm
@@ -91,10 +92,27 @@ def participant_state(event_id: int):
     return jsonify(state=services.offer_state(services.participant_offer(event, remembered_participant())))
 
 
-def render_quiz(event, phase, quiz, form, participant, message=None, status=200):
+def render_quiz(event, phase, quiz, answers, participant, message=None, status=200):
     return render_template("quizzes/take.html", event=event, phase=phase, phase_label=PHASE_LABELS[phase], quiz=quiz,
-                           form=form, field_name=question_field_name, participant=participant, message=message,
+                           answers=answers, field_name=question_field_name, participant=participant, message=message,
                            rule=MULTIPLE_CHOICE_RULE, autosave_key=autosave_key(event, phase, quiz)), status
+
+
+def blank_answers() -> dict:
+    """What a fresh quiz page's form holds: nothing ticked, a new idempotency key. The page draws the form
+    itself, so a GET builds no WTForms form (only an answer that was sent is validated by one)."""
+    return {"csrf_token": generate_csrf(), "idempotency_key": services.new_idempotency_key(), "submit_incomplete": "",
+            "ticked": {}, "has_errors": False}
+
+
+def sent_answers(quiz, form) -> dict:
+    """The form as it was sent, to show again with what was ticked (and a fresh CSRF token)."""
+    ticked = {}
+    for question in quiz.questions:
+        data = form[question_field_name(question)].data
+        ticked[question.id] = {str(value) for value in (data if isinstance(data, list) else [data]) if value}
+    return {"csrf_token": generate_csrf(), "idempotency_key": form.idempotency_key.data or "",
+            "submit_incomplete": form.submit_incomplete.data or "", "ticked": ticked, "has_errors": bool(form.errors)}
 
 
 @bp.route("/p/events/<int:event_id>/<any(pre, post):phase>", methods=["GET", "POST"])
@@ -106,21 +124,20 @@ def take_quiz(event_id: int, phase: str):
     quiz = services.phase_answer_sheet(event, phase)
     if quiz is None or not quiz.questions:
         abort(404)
-    form = answer_form_class(quiz)()
+    submitted = request.method == "POST"
     standing = services.standing(participant, event, phase) if participant is not None else None
     if standing is not None and standing.attempt_id is not None:
-        if form.is_submitted():
+        if submitted:
             flash(ALREADY_SENT, "success")
         return redirect(url_for("quizzes.participant_page", event_id=event.id))
-    if form.is_submitted():
-        return receive_answers(event, phase, quiz, form, participant, standing)
+    if submitted:
+        return receive_answers(event, phase, quiz, answer_form_class(quiz)(), participant, standing)
     if standing is None or not standing.checked_in:
         return render_quiz(event, phase, quiz, None, participant, SUBMISSION_REFUSALS["not_checked_in"], 403)
     if not services.phase_is_open(event, phase):
         flash(_("This test is not open now."), "info")
         return redirect(url_for("quizzes.participant_page", event_id=event.id))
-    form.idempotency_key.data = services.new_idempotency_key()
-    return render_quiz(event, phase, quiz, form, participant)
+    return render_quiz(event, phase, quiz, blank_answers(), participant)
 
 
 def answers_not_ready(quiz, form, participant) -> tuple[str, int] | None:
@@ -145,16 +162,17 @@ def answers_not_ready(quiz, form, participant) -> tuple[str, int] | None:
 
 def receive_answers(event, phase, quiz, form, participant, standing):
     if (problem := answers_not_ready(quiz, form, participant)) is not None:
-        return render_quiz(event, phase, quiz, form, participant, *problem)
+        return render_quiz(event, phase, quiz, sent_answers(quiz, form), participant, *problem)
+    page = url_for("quizzes.participant_page", event_id=event.id)  # before the commit, which expires the event
     try:
         _attempt, created = services.submit_attempt(participant, event, phase, form.selections(quiz),
                                                     (form.idempotency_key.data or "")[:64] or None, sheet=quiz,
-                                                    checked_in=standing.checked_in)
+                                                    checked_in=standing.checked_in, whole_transaction=True)
     except services.SubmissionRefused as refusal:
         db.session.rollback()
         status = 403 if refusal.reason == "not_checked_in" else 409
-        return render_quiz(event, phase, quiz, form, participant, SUBMISSION_REFUSALS[refusal.reason], status)
-    page = url_for("quizzes.participant_page", event_id=event.id)  # before the commit, which expires the event
+        return render_quiz(event, phase, quiz, sent_answers(quiz, form), participant,
+                           SUBMISSION_REFUSALS[refusal.reason], status)
     db.session.commit()
     flash(_("Your answers are recorded.") if created else ALREADY_SENT, "success")
     return redirect(page)
