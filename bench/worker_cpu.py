@@ -55,6 +55,9 @@ def own_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+FLOWS = ("healthz", "checkin", "quiz")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--flows", default="healthz,checkin,quiz")
@@ -66,6 +69,9 @@ def main() -> None:
     parser.add_argument("--bulk", type=int, default=0, help="attendance rows of a bulk year added to the data")
     parser.add_argument("--database", help="an empty database's URL (default: a temporary SQLite file)")
     args = parser.parse_args()
+    unknown = set(args.flows.split(",")) - set(FLOWS)
+    if unknown:
+        parser.error(f"unknown flows {', '.join(sorted(unknown))}: choose from {', '.join(FLOWS)}")
 
     from training_portal import create_app
     from training_portal.extensions import db
