@@ -50,6 +50,25 @@ def reading_only():
         g.reading_only = previous
 
 
+def end_reading() -> None:
+    """End this request's reading transaction, keeping what it loaded, so that the writes that
+    follow begin a transaction of their own (on SQLite: BEGIN IMMEDIATE, the write lock)."""
+    commit_keeping_objects()
+
+
+def commit_keeping_objects() -> None:
+    """Commit without expiring the loaded objects, for a request that only shows them afterwards
+    (a check-in's confirmation shows the session, its event and the participant it just wrote)."""
+    from .extensions import db
+
+    session = db.session()
+    previous, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = previous
+
+
 def transaction_may_write() -> bool:
     """A request with a state-changing method (until its view has returned), or work outside a request (CLI).
 

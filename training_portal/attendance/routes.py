@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ..auth.forms import ConfirmForm
 from ..auth.services import log_action, staff_required
-from ..database import reading_only
+from ..database import commit_keeping_objects, end_reading, reading_only
 from ..events.models import Event, TargetGroup
 from ..events.routes import event_for_change, session_for_change
 from ..events.services import active_entries
@@ -108,7 +108,7 @@ def self_checkin(code: str):
             form = checkin_form(kind, session.event, request.form)
             if not form.validate():
                 return render_checkin(session, participant, kind, form, 400)
-            services.end_reading()
+            end_reading()
     if request.method == "POST":
         result = self_checkin_result(session, kind, form, participant)
         with reading_only():  # committed: drawing the confirmation must not hold SQLite's write lock
@@ -181,7 +181,7 @@ def self_checkin_result(session, kind, form, participant):
         participant = form.participant_fields().new_participant()
     result = services.check_in(session, participant, CheckInMethod.SELF, form.key.data, whole_transaction=True)
     # The confirmation shows what this request just read and wrote: nothing is loaded again.
-    services.commit_keeping_objects()
+    commit_keeping_objects()
     result.new_participant = kind == "new" and result.recorded and result.participant is participant
     return result
 

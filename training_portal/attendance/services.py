@@ -259,25 +259,6 @@ def check_in(
     return CheckInResult(CHECKED_IN, participant, attendance)
 
 
-def end_reading() -> None:
-    """End this request's reading transaction, keeping what it loaded, so that the writes that
-    follow begin a transaction of their own (on SQLite: BEGIN IMMEDIATE, the write lock)."""
-    commit_keeping_objects()
-
-
-def commit_keeping_objects() -> None:
-    """Commit without expiring the loaded objects, for a request that only shows them afterwards.
-
-    Saves loading the session, its event and the participant again after a check-in.
-    """
-    session = db.session()
-    previous, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = previous
-
-
 def staff_check_in_card(session: Session, scanned: str, client_key: str, staff: User) -> CheckInResult:
     """A trainer scanned a participant's card (camera or USB scanner) at this session."""
     participant = participant_by_card(card_code_from_scan(scanned))

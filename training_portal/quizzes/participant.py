@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 
 from ..attendance.device import PARTICIPANT_COOKIE, remembered_participant
+from ..database import end_reading, reading_only
 from ..auth.forms import ConfirmForm
 from ..events.models import Event
 from ..extensions import csrf, db, limiter
@@ -119,25 +120,33 @@ def sent_answers(quiz, form) -> dict:
 @csrf.exempt  # the form checks its token itself: a stale token re-renders the quiz with the answers kept
 @rate_limited
 def take_quiz(event_id: int, phase: str):
-    event, phase = participant_event(event_id), Phase(phase)
-    participant = remembered_participant()
-    quiz = services.phase_answer_sheet(event, phase)
-    if quiz is None or not quiz.questions:
-        abort(404)
-    submitted = request.method == "POST"
-    standing = services.standing(participant, event, phase) if participant is not None else None
-    if standing is not None and standing.attempt_id is not None:
-        if submitted:
-            flash(ALREADY_SENT, "success")
-        return redirect(url_for("quizzes.participant_page", event_id=event.id))
-    if submitted:
-        return receive_answers(event, phase, quiz, answer_form_class(quiz)(), participant, standing)
-    if standing is None or not standing.checked_in:
-        return render_quiz(event, phase, quiz, None, participant, SUBMISSION_REFUSALS["not_checked_in"], 403)
-    if not services.phase_is_open(event, phase):
-        flash(_("This test is not open now."), "info")
-        return redirect(url_for("quizzes.participant_page", event_id=event.id))
-    return render_quiz(event, phase, quiz, blank_answers(), participant)
+    # Everything before the submission itself only reads: on SQLite, phones handing in at the same moment
+    # wait for each other only during services.submit_attempt's own transaction.
+    with reading_only():
+        event, phase = participant_event(event_id), Phase(phase)
+        participant = remembered_participant()
+        quiz = services.phase_answer_sheet(event, phase)
+        if quiz is None or not quiz.questions:
+            abort(404)
+        submitted = request.method == "POST"
+        standing = services.standing(participant, event, phase) if participant is not None else None
+        if standing is not None and standing.attempt_id is not None:
+            if submitted:
+                flash(ALREADY_SENT, "success")
+            return redirect(url_for("quizzes.participant_page", event_id=event.id))
+        if not submitted:
+            if standing is None or not standing.checked_in:
+                return render_quiz(event, phase, quiz, None, participant, SUBMISSION_REFUSALS["not_checked_in"], 403)
+            if not services.phase_is_open(event, phase):
+                flash(_("This test is not open now."), "info")
+                return redirect(url_for("quizzes.participant_page", event_id=event.id))
+            return render_quiz(event, phase, quiz, blank_answers(), participant)
+        form = answer_form_class(quiz)()
+        if (problem := answers_not_ready(quiz, form, participant)) is not None:
+            return render_quiz(event, phase, quiz, sent_answers(quiz, form), participant, *problem)
+        page = url_for("quizzes.participant_page", event_id=event.id)
+        end_reading()
+    return record_answers(event, phase, quiz, form, participant, standing, page)
 
 
 def answers_not_ready(quiz, form, participant) -> tuple[str, int] | None:
@@ -160,10 +169,7 @@ def answers_not_ready(quiz, form, participant) -> tuple[str, int] | None:
     return None
 
 
-def receive_answers(event, phase, quiz, form, participant, standing):
-    if (problem := answers_not_ready(quiz, form, participant)) is not None:
-        return render_quiz(event, phase, quiz, sent_answers(quiz, form), participant, *problem)
-    page = url_for("quizzes.participant_page", event_id=event.id)  # before the commit, which expires the event
+def record_answers(event, phase, quiz, form, participant, standing, page):
     try:
         _attempt, created = services.submit_attempt(participant, event, phase, form.selections(quiz),
                                                     (form.idempotency_key.data or "")[:64] or None, sheet=quiz,
@@ -171,8 +177,9 @@ def receive_answers(event, phase, quiz, form, participant, standing):
     except services.SubmissionRefused as refusal:
         db.session.rollback()
         status = 403 if refusal.reason == "not_checked_in" else 409
-        return render_quiz(event, phase, quiz, sent_answers(quiz, form), participant,
-                           SUBMISSION_REFUSALS[refusal.reason], status)
+        with reading_only():
+            return render_quiz(event, phase, quiz, sent_answers(quiz, form), participant,
+                               SUBMISSION_REFUSALS[refusal.reason], status)
     db.session.commit()
     flash(_("Your answers are recorded.") if created else ALREADY_SENT, "success")
     return redirect(page)

@@ -502,7 +502,7 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
     nothing, when the phase is closed (participants only: paper sheets are
     entered after the event), the participant is not checked in to the event,
     or the phase has no quiz. ``checked_in``: the caller has just found the participant checked in
-    to the event in this transaction (see ``standing``). A race with another submission is settled in a
+    to the event (see ``standing``). A race with another submission is settled in a
     savepoint, or, when the attempt is the ``whole_transaction`` (nothing else was written in it), by
     rolling that back.
     """
