@@ -9,13 +9,11 @@ whole transaction (self check-in, staff scan). On SQLite the look-up already
 holds the write lock, so nobody can commit in between.
 """
 
-import contextvars
-import sqlite3
-
 import pytest
 import sqlalchemy as sa
 
 from tests.factories import make_event, reference
+from tests.races import overtaken_before_flush
 from training_portal.attendance import services
 from training_portal.attendance.models import AgeBand, Attendance, CheckInMethod, EventParticipant, Participant, Sex
 from training_portal.events.models import Session, TargetGroup
@@ -45,29 +43,13 @@ def test_a_check_in_overtaken_by_its_repeat_answers_like_the_repeat(app, trainer
             result = services.check_in(session, new_participant("Sokha"), CheckInMethod.SELF, client_key,
                                        whole_transaction=True)
             db.session.commit()
-            overtaken.append(result.participant.id)
-
-    def sqlite_writer_is_locked_out():
-        other = sqlite3.connect(db.engine.url.database, timeout=0.2)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            overtaken.append(str(error))
-        else:
-            other.rollback()
-        finally:
-            other.close()
-
-    def between_look_up_and_insert(*_args):
-        if db.engine.dialect.name == "postgresql":
-            contextvars.Context().run(repeat_commits_first)
-        else:
-            sqlite_writer_is_locked_out()
+            return result.participant.id
 
     with app.test_request_context("/c/CODE", method="POST"):  # a request that writes: SQLite's BEGIN IMMEDIATE
         db.session.rollback()
         session = db.session.get(Session, session_id)
-        sa.event.listen(db.session(), "before_flush", between_look_up_and_insert, once=True)
+        sa.event.listen(db.session(), "before_flush", overtaken_before_flush(repeat_commits_first, overtaken),
+                        once=True)
         result = services.check_in(session, new_participant("Sokha"), CheckInMethod.SELF, client_key,
                                    whole_transaction=whole_transaction)
         db.session.commit()

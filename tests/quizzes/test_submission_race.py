@@ -8,13 +8,11 @@ the attempt that was recorded and record nothing, whether it runs in a savepoint
 the look-up already holds the write lock, so nobody can commit in between.
 """
 
-import contextvars
-import sqlite3
-
 import pytest
 import sqlalchemy as sa
 
 from tests.quizzes.conftest import choose
+from tests.races import overtaken_before_flush
 from training_portal.attendance.models import Participant
 from training_portal.events.models import Event
 from training_portal.extensions import db
@@ -36,28 +34,12 @@ def test_a_submission_overtaken_by_another_returns_the_recorded_attempt(app, eve
                 db.session.get(Participant, participant_id), db.session.get(Event, event_id), Phase.PRE,
                 choose(quiz, "B", "C", "A"), "other-phone", checked_in=True, whole_transaction=True)
             db.session.commit()
-            overtaken.append((attempt.id, created))
-
-    def sqlite_writer_is_locked_out():
-        other = sqlite3.connect(db.engine.url.database, timeout=0.2)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            overtaken.append(str(error))
-        else:
-            other.rollback()
-        finally:
-            other.close()
-
-    def between_look_up_and_insert(*_args):
-        if db.engine.dialect.name == "postgresql":
-            contextvars.Context().run(other_phone_submits_first)
-        else:
-            sqlite_writer_is_locked_out()
+            return attempt.id, created
 
     with app.test_request_context(f"/p/events/{event_id}/pre", method="POST"):  # SQLite: BEGIN IMMEDIATE
         db.session.rollback()
-        sa.event.listen(db.session(), "before_flush", between_look_up_and_insert, once=True)
+        sa.event.listen(db.session(), "before_flush", overtaken_before_flush(other_phone_submits_first, overtaken),
+                        once=True)
         attempt, created = services.submit_attempt(
             db.session.get(Participant, participant_id), db.session.get(Event, event_id), Phase.PRE,
             choose(quiz, "A", "AB", "B"), "this-phone", checked_in=True, whole_transaction=whole_transaction)
