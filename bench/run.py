@@ -94,36 +94,64 @@ def offset_flow(flow, offset):
     return shifted
 
 
+ROUNDS = 3  # each flow measured in this many short runs, interleaved with /healthz
+
+
 async def measure_server(port: int, fd: data.FlowData, seconds: float, offsets: dict,
-                         only: tuple = FLOWS) -> dict:
-    results = {}
-    results["healthz"] = await load.run_load("healthz", port, flows.healthz(), CLIENTS, seconds, 1, 10**8)
-    if "checkin" in only:
-        results["checkin"] = await load.run_load("checkin", port, offset_flow(flows.self_checkin(fd), offsets["checkin"]),
-                                                 CLIENTS, seconds, 1, 10**8)
-    if "scan" in only:
-        cookies = await flows.login(port)
-        scan, setup = flows.staff_scan(fd, cookies)
-        results["scan"] = await load.run_load("scan", port, offset_flow(scan, offsets["scan"]), CLIENTS, seconds, 1,
-                                              len(fd.scan_cards) - offsets["scan"], setup=setup)
-    if "quiz" in only:
-        results["quiz"] = await load.run_load("quiz", port, offset_flow(flows.quiz_submission(fd), offsets["quiz"]),
-                                              CLIENTS, seconds, 1, len(fd.quiz_people) - offsets["quiz"])
-    # /healthz again after the flows: other work on the machine drifts, so the baseline is the
-    # mean of the runs either side of the flows.
-    results["healthz_after"] = await load.run_load("healthz_after", port, flows.healthz(), CLIENTS, seconds, 1, 10**8)
-    for key in only:
-        offsets[key] += len(results[key].succeeded) + results[key].errors + 64
+                         only: tuple = FLOWS, rounds: int = ROUNDS) -> dict:
+    """Each flow for ``seconds`` in all, in ``rounds`` runs: /healthz, then every flow once, then
+    /healthz again, and so on. Other work on a shared machine drifts within a minute (/healthz moved
+    by 30 % between the start and the end of one server's runs), so each flow run is compared with
+    the /healthz runs either side of it; a flow's ratio is the median of its rounds' ratios.
+    """
+    share = seconds / rounds
+    healthz = [await load.run_load("healthz", port, flows.healthz(), CLIENTS, share, 1, 10**8)]
+    runs = {key: [] for key in FLOWS if key in only}
+    cookies = await flows.login(port) if "scan" in runs else None
+    for _ in range(rounds):
+        for key in runs:
+            runs[key].append(await run_flow(key, port, fd, share, offsets[key], cookies))
+            offsets[key] += len(runs[key][-1].succeeded) + runs[key][-1].errors + 64
+        healthz.append(await load.run_load("healthz", port, flows.healthz(), CLIENTS, share, 1, 10**8))
+    results = {"healthz": merged("healthz", healthz)}
+    for key, key_runs in runs.items():
+        results[key] = merged(key, key_runs)
+        results[key].extra["ratios"] = [run.rate / ((healthz[i].rate + healthz[i + 1].rate) / 2)
+                                        for i, run in enumerate(key_runs)]
+    results["healthz"].extra["rates"] = [run.rate for run in healthz]
     return results
 
 
-def baseline(results: dict) -> float:
-    """The /healthz requests per second a flow is compared with: the mean of the runs before and after it."""
-    rates = [results[key].rate for key in ("healthz", "healthz_after") if key in results]
-    return sum(rates) / len(rates)
+async def run_flow(key: str, port: int, fd: data.FlowData, seconds: float, offset: int, cookies) -> load.Result:
+    if key == "checkin":
+        return await load.run_load("checkin", port, offset_flow(flows.self_checkin(fd), offset), CLIENTS, seconds, 1,
+                                   10**8)
+    if key == "scan":
+        scan, setup = flows.staff_scan(fd, cookies)
+        return await load.run_load("scan", port, offset_flow(scan, offset), CLIENTS, seconds, 1,
+                                   len(fd.scan_cards) - offset, setup=setup)
+    return await load.run_load("quiz", port, offset_flow(flows.quiz_submission(fd), offset), CLIENTS, seconds, 1,
+                               len(fd.quiz_people) - offset)
 
 
-BASELINE_RUNS = ("healthz", "healthz_after")
+def merged(name: str, runs: list) -> load.Result:
+    """The runs of one flow as one result: all completed flows over all measured seconds, every latency."""
+    result = load.Result(name)
+    for run in runs:
+        result.completed += run.completed
+        result.errors += run.errors
+        result.seconds += run.seconds
+        result.latencies += run.latencies
+        result.succeeded += run.succeeded
+        result.error_samples += run.error_samples[:5 - len(result.error_samples)]
+    return result
+
+
+def ratio(result: load.Result) -> float:
+    """A flow's completed flows per second against /healthz requests per second: the median of its rounds."""
+    ratios = sorted(result.extra["ratios"])
+    middle = len(ratios) // 2
+    return ratios[middle] if len(ratios) % 2 else (ratios[middle - 1] + ratios[middle]) / 2
 
 
 def verify_rows(app, fd: data.FlowData, succeeded: dict) -> dict:
@@ -255,11 +283,11 @@ def run_database(kind: str, folder: Path, args) -> dict:
                 if key in results:
                     succeeded[key] += len(results[key].succeeded)
             figures["load"][label] = results
-            base = baseline(results)
-            log(f"{kind} {label}: healthz {results['healthz'].rate:.0f}/s, after the flows "
-                f"{results['healthz_after'].rate:.0f}/s; " + "; ".join(
-                f"{k} {r.rate:.1f}/s ratio {r.rate / base:.3f} p99 {r.percentile(0.99):.0f} ms errors {r.errors}"
-                for k, r in results.items() if k not in BASELINE_RUNS))
+            log(f"{kind} {label}: healthz " + "/".join(f"{rate:.0f}" for rate in results["healthz"].extra["rates"])
+                + "/s; " + "; ".join(
+                f"{k} {r.rate:.1f}/s ratio {ratio(r):.3f} (rounds " + "/".join(f"{x:.3f}" for x in r.extra["ratios"])
+                + f") p99 {r.percentile(0.99):.0f} ms errors {r.errors}"
+                for k, r in results.items() if k != "healthz"))
         figures["verify"] = verify_rows(app, fd, succeeded)
         log(f"{kind}: rows {figures['verify']}")
         if args.flows:  # load flows only: no dashboard, downloads, exports or pages
