@@ -11,27 +11,26 @@ import sqlite3
 from training_portal.extensions import db
 
 
-def writer_refused_by_sqlite() -> str:
-    """What SQLite says to another connection that wants to write now ("" when it may)."""
-    other = sqlite3.connect(db.engine.url.database, timeout=0.2)
+def write_lock_is_free(path: str) -> bool:
+    """Whether another connection to this SQLite file could take the write lock now."""
+    other = sqlite3.connect(path, timeout=0)
     try:
         other.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as error:
-        return str(error)
-    else:
         other.rollback()
-        return ""
+        return True
+    except sqlite3.OperationalError:
+        return False
     finally:
         other.close()
 
 
 def overtaken_before_flush(other_request, seen: list):
     """A before_flush hook: on PostgreSQL, runs ``other_request`` (in a context, and so a database
-    session, of its own) and appends what it returns to ``seen``; on SQLite, appends what SQLite
-    says to another writer."""
+    session, of its own) and appends what it returns to ``seen``; on SQLite, appends whether another
+    writer could take the write lock (it should not: False)."""
     def hook(*_args):
         if db.engine.dialect.name == "postgresql":
             seen.append(contextvars.Context().run(other_request))
         else:
-            seen.append(writer_refused_by_sqlite())
+            seen.append(write_lock_is_free(db.engine.url.database))
     return hook

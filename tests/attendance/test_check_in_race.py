@@ -58,7 +58,7 @@ def test_a_check_in_overtaken_by_its_repeat_answers_like_the_repeat(app, trainer
     if db.engine.dialect.name == "postgresql":
         assert result.participant.id == overtaken[0]
     else:
-        assert overtaken == ["database is locked"]
+        assert overtaken == [False]  # the write lock was taken before the look-up
     db.session.expire_all()
     assert count(Participant) == 1
     assert count(Attendance) == 1

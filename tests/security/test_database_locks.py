@@ -2,7 +2,6 @@
 a phone's check-in or quiz holds it only while it writes."""
 
 import re
-import sqlite3
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ from tests.attendance.helpers import CSRF_PATTERN, KEY_PATTERN, self_checkin
 from tests.conftest import PortalClient, settings_for
 from tests.factories import make_event
 from tests.quizzes.conftest import make_quiz
+from tests.races import write_lock_is_free
 from training_portal import create_app
 from training_portal.auth.models import Role
 from training_portal.auth.services import create_user
@@ -32,18 +32,6 @@ def sqlite_app(app, tmp_path):
         db.session.remove()
         db.engine.dispose()
     limiter.init_app(app)
-
-
-def write_lock_is_free(path: str) -> bool:
-    other = sqlite3.connect(path, timeout=0)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-        other.rollback()
-        return True
-    except sqlite3.OperationalError:
-        return False
-    finally:
-        other.close()
 
 
 def test_shell_work_takes_the_write_lock_but_reading_only_does_not(sqlite_app):
