@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 
 from ..attendance.device import PARTICIPANT_COOKIE, remembered_participant
-from ..database import end_reading, reading_only
 from ..auth.forms import ConfirmForm
+from ..database import end_reading, reading_only
 from ..events.models import Event
 from ..extensions import csrf, db, limiter
 from . import bp, services
