@@ -108,10 +108,8 @@ def blank_answers() -> dict:
 
 def sent_answers(quiz, form) -> dict:
     """The form as it was sent, to show again with what was ticked (and a fresh CSRF token)."""
-    ticked = {}
-    for question in quiz.questions:
-        data = form[question_field_name(question)].data
-        ticked[question.id] = {str(value) for value in (data if isinstance(data, list) else [data]) if value}
+    ticked = {question_id: {str(option_id) for option_id in option_ids}
+              for question_id, option_ids in form.selections(quiz).items()}
     return {"csrf_token": generate_csrf(), "idempotency_key": form.idempotency_key.data or "",
             "submit_incomplete": form.submit_incomplete.data or "", "ticked": ticked, "has_errors": bool(form.errors)}
 
