@@ -73,6 +73,21 @@ def current_language() -> str:
     return locale.language if locale is not None else "km"  # the languages carry no territory
 
 
+def per_language(build):
+    """``build()`` (texts from the catalogues, which do not change while the process runs) made
+    once per language in each worker instead of on every page."""
+    kept = {}
+
+    def texts():
+        language = current_language()
+        made = kept.get(language)
+        if made is None:
+            made = kept[language] = build()
+        return made
+
+    return texts
+
+
 def localized(obj, field: str) -> str:
     """``obj.<field>_km`` on Khmer pages when written, otherwise ``obj.<field>_en``."""
     english = getattr(obj, f"{field}_en") or ""

@@ -15,6 +15,7 @@ from ..events.models import Event, TargetGroup
 from ..events.routes import event_for_change, session_for_change
 from ..events.services import active_entries
 from ..extensions import db, limiter
+from ..i18n import per_language
 from ..quizzes.services import offer_for_new_participant as quiz_offer_for_new_participant
 from ..templating import local_datetime
 from ..timeutil import utcnow
@@ -134,6 +135,17 @@ def render_checkin(session, participant, kind=None, sent=None, status=200):
                            page=checkin_page(session.event, kind, sent)), status
 
 
+@per_language
+def checkin_texts() -> dict:
+    """The check-in page's labels and fixed choices in the page's language."""
+    return {
+        "labels": form_labels(SelfCheckInForm), "phone_labels": form_labels(PhoneCheckInForm),
+        "sexes": [(sex.value, str(label)) for sex, label in SEX_LABELS.items()],
+        "age_bands": [("", _("Choose…"))] + [(band.value, str(label)) for band, label in AGE_BAND_LABELS.items()],
+        "choose": _("Choose…"), "not_stated": _("Not stated"),
+    }
+
+
 def checkin_page(event, kind=None, sent=None) -> dict:
     """What the check-in page shows: the choices, the fields' values and errors of the form sent
     (``kind``), fresh idempotency keys for the other forms, and the CSRF token."""
@@ -141,19 +153,19 @@ def checkin_page(event, kind=None, sent=None) -> dict:
     if sent is not None and services.is_valid_client_key(sent.key.data):
         keys[kind] = sent.key.data
     new = sent if kind == "new" else None
+    texts = checkin_texts()
     groups = services.target_group_choices(event)
     group_value = new.target_group_id.data if new else None
     target_groups = [(str(group.id), group.name) for group in groups]
     if len(groups) > 1 and group_value is None:
-        target_groups.insert(0, ("", _("Choose…")))
+        target_groups.insert(0, ("", texts["choose"]))
     province_value = new.province_id.data if new else event.province_id
     return {
         "csrf_token": generate_csrf(), "form_keys": keys,
-        "labels": form_labels(SelfCheckInForm), "phone_labels": form_labels(PhoneCheckInForm),
-        "sexes": [(sex.value, label) for sex, label in SEX_LABELS.items()],
-        "age_bands": [("", _("Choose…"))] + [(band.value, label) for band, label in AGE_BAND_LABELS.items()],
+        "labels": texts["labels"], "phone_labels": texts["phone_labels"],
+        "sexes": texts["sexes"], "age_bands": texts["age_bands"],
         "target_groups": target_groups,
-        "provinces": [("", _("Not stated"))] + [(str(id_), name) for id_, name in services.province_options()],
+        "provinces": [("", texts["not_stated"])] + [(str(id_), name) for id_, name in services.province_options()],
         "fields": {
             "name": new.name.data or "" if new else "", "sex": new.sex.data if new else None,
             "age_band": new.age_band.data or "" if new else "",
