@@ -5,10 +5,10 @@ needs no signature; it is HttpOnly and, in production, Secure.
 """
 
 from flask import current_app, request
-from sqlalchemy import select
 
 from ..extensions import db
 from .models import Participant
+from .services import PARTICIPANT_BY_CARD
 
 PARTICIPANT_COOKIE = "participant"
 TWO_YEARS = 2 * 365 * 24 * 3600
@@ -19,9 +19,7 @@ def remembered_participant() -> Participant | None:
     code = request.cookies.get(PARTICIPANT_COOKIE)
     if not code or len(code) > 64:
         return None
-    return db.session.scalar(
-        select(Participant).where(Participant.card_code == code, Participant.anonymised_at.is_(None))
-    )
+    return db.session.scalar(PARTICIPANT_BY_CARD, {"card_code": code})
 
 
 def remember_participant(response, participant: Participant):

@@ -138,9 +138,11 @@ def participant_by_card(card_code: str) -> Participant | None:
     card_code = (card_code or "").strip()
     if not CARD_CODE_PATTERN.match(card_code):
         return None
-    return db.session.scalar(
-        select(Participant).where(Participant.card_code == card_code, Participant.anonymised_at.is_(None))
-    )
+    return db.session.scalar(PARTICIPANT_BY_CARD, {"card_code": card_code})
+
+
+PARTICIPANT_BY_CARD = select(Participant).where(
+    Participant.card_code == sa.bindparam("card_code"), Participant.anonymised_at.is_(None))
 
 
 def card_code_from_scan(text: str) -> str:

@@ -424,10 +424,24 @@ class Standing:
 
 def standing(participant: Participant, event: Event, phase: Phase) -> Standing:
     """The participant's attempt for the phase and whether they are checked in to the event, in one query."""
-    attempt_id = select(QuizAttempt.id).where(
-        QuizAttempt.participant_id == participant.id, QuizAttempt.event_id == event.id, QuizAttempt.phase == phase
-    ).scalar_subquery()
-    return Standing(*db.session.execute(select(attempt_id, _checked_in(participant, event))).one())
+    return Standing(*db.session.execute(STANDING, {
+        "participant_id": participant.id, "event_id": event.id, "phase": phase}).one())
+
+
+def _this_phase() -> sa.ColumnElement:
+    """The attempts of the participant, event and phase given as parameters."""
+    return sa.and_(QuizAttempt.participant_id == sa.bindparam("participant_id"),
+                   QuizAttempt.event_id == sa.bindparam("event_id"), QuizAttempt.phase == sa.bindparam("phase"))
+
+
+# Built once: building these cost as much as running them.
+STANDING = select(
+    select(QuizAttempt.id).where(_this_phase()).scalar_subquery(),
+    sa.exists().where(
+        Attendance.participant_id == sa.bindparam("participant_id"),
+        Attendance.session_id.in_(select(Session.id).where(Session.event_id == sa.bindparam("event_id"))),
+    ),
+)
 
 
 def checked_in_participants(event: Event) -> list[Participant]:
@@ -507,10 +521,8 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
     rolling that back.
     """
     # In one query: the attempt sent with this key, and this participant's attempt for the phase.
-    this_phase = sa.and_(
-        QuizAttempt.participant_id == participant.id, QuizAttempt.event_id == event.id, QuizAttempt.phase == phase)
-    found = db.session.scalars(select(QuizAttempt).where(
-        sa.or_(this_phase, QuizAttempt.idempotency_key == idempotency_key) if idempotency_key else this_phase)).all()
+    found = db.session.scalars(ATTEMPTS_OF_PHASE_OR_KEY if idempotency_key else ATTEMPTS_OF_PHASE, {
+        "participant_id": participant.id, "event_id": event.id, "phase": phase, "key": idempotency_key}).all()
     existing = next((attempt for attempt in found if (attempt.participant_id, attempt.event_id, attempt.phase) == (
         participant.id, event.id, phase)), None)
     if existing is not None:
@@ -548,6 +560,11 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
             raise
         return existing, False
     return attempt, True
+
+
+ATTEMPTS_OF_PHASE = select(QuizAttempt).where(_this_phase())
+ATTEMPTS_OF_PHASE_OR_KEY = select(QuizAttempt).where(
+    sa.or_(_this_phase(), QuizAttempt.idempotency_key == sa.bindparam("key")))
 
 
 def insert_answers(attempt: QuizAttempt, quiz: Quiz, chosen: dict[int, set[int]],
