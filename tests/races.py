@@ -1,4 +1,4 @@
-"""A second writer between a request's look-up and its insert, for the race tests of check-in and quiz.
+"""A second writer between a request's look-up and its first insert, for the race tests of check-in and quiz.
 
 On PostgreSQL another request, with a connection of its own, commits at that
 moment. On SQLite it cannot: the request took the write lock (BEGIN IMMEDIATE)
@@ -24,11 +24,14 @@ def write_lock_is_free(path: str) -> bool:
         other.close()
 
 
-def overtaken_before_flush(other_request, seen: list):
-    """A before_flush hook: on PostgreSQL, runs ``other_request`` (in a context, and so a database
-    session, of its own) and appends what it returns to ``seen``; on SQLite, appends whether another
-    writer could take the write lock (it should not: False)."""
-    def hook(*_args):
+def overtaken_before_insert(other_request, seen: list):
+    """A ``do_orm_execute`` hook for the request's session, acting before its first INSERT: on PostgreSQL,
+    runs ``other_request`` (in a context, and so a database session, of its own) and appends what it
+    returns to ``seen``; on SQLite, appends whether another writer could take the write lock (it should
+    not: False)."""
+    def hook(execute_state):
+        if not execute_state.is_insert or seen:
+            return
         if db.engine.dialect.name == "postgresql":
             seen.append(contextvars.Context().run(other_request))
         else:

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import make_event, reference
-from tests.races import overtaken_before_flush
+from tests.races import overtaken_before_insert
 from training_portal.attendance import services
 from training_portal.attendance.models import AgeBand, Attendance, CheckInMethod, EventParticipant, Participant, Sex
 from training_portal.events.models import Session, TargetGroup
@@ -48,8 +48,7 @@ def test_a_check_in_overtaken_by_its_repeat_answers_like_the_repeat(app, trainer
     with app.test_request_context("/c/CODE", method="POST"):  # a request that writes: SQLite's BEGIN IMMEDIATE
         db.session.rollback()
         session = db.session.get(Session, session_id)
-        sa.event.listen(db.session(), "before_flush", overtaken_before_flush(repeat_commits_first, overtaken),
-                        once=True)
+        sa.event.listen(db.session(), "do_orm_execute", overtaken_before_insert(repeat_commits_first, overtaken))
         result = services.check_in(session, new_participant("Sokha"), CheckInMethod.SELF, client_key,
                                    whole_transaction=whole_transaction)
         db.session.commit()

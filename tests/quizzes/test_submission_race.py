@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.quizzes.conftest import choose
-from tests.races import overtaken_before_flush
+from tests.races import overtaken_before_insert
 from training_portal.attendance.models import Participant
 from training_portal.events.models import Event
 from training_portal.extensions import db
@@ -38,8 +38,7 @@ def test_a_submission_overtaken_by_another_returns_the_recorded_attempt(app, eve
 
     with app.test_request_context(f"/p/events/{event_id}/pre", method="POST"):  # SQLite: BEGIN IMMEDIATE
         db.session.rollback()
-        sa.event.listen(db.session(), "before_flush", overtaken_before_flush(other_phone_submits_first, overtaken),
-                        once=True)
+        sa.event.listen(db.session(), "do_orm_execute", overtaken_before_insert(other_phone_submits_first, overtaken))
         attempt, created = services.submit_attempt(
             db.session.get(Participant, participant_id), db.session.get(Event, event_id), Phase.PRE,
             choose(quiz, "A", "AB", "B"), "this-phone", checked_in=True, whole_transaction=whole_transaction)

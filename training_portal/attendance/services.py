@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..auth.models import User
 from ..events.models import Event, Session
 from ..events.services import escape_like, new_checkin_code
+from ..database import attach_inserted, insert_row
 from ..extensions import db
 from . import choices, summary
 from .models import AgeBand, Attendance, CheckInMethod, Headcount, Participant, Registration, Sex
@@ -238,14 +239,17 @@ def check_in(
         return CheckInResult(ALREADY_CHECKED_IN, participant, existing)
     try:
         with nullcontext() if whole_transaction else db.session.begin_nested():
-            if participant.id is None:
-                db.session.add(participant)
+            participant_row = insert_row(participant) if is_new else None
             attendance = Attendance(
-                participant=participant, session=session, method=CheckInMethod(method),
-                recorded_by=recorded_by, idempotency_key=key,
+                participant_id=participant_row["id"] if is_new else participant.id, session_id=session.id,
+                method=CheckInMethod(method), recorded_by_id=recorded_by.id if recorded_by else None,
+                idempotency_key=key, participant=participant, session=session, recorded_by=recorded_by,
             )
-            db.session.add(attendance)
-            db.session.flush()
+            attendance_row = insert_row(attendance)
+            # Both rows are written: only now do the objects become the session's.
+            if is_new:
+                attach_inserted(participant, participant_row)
+            attach_inserted(attendance, attendance_row)
             summary.add(session.event, participant)
     except IntegrityError:
         # Another request recorded it between our look-up and our insert.

@@ -21,6 +21,7 @@ from ..attendance import summary as attendance_summary
 from ..attendance.models import AgeBand, Attendance, CheckInMethod, Participant, Sex
 from ..auth.models import User
 from ..events.models import Event, Session, TargetGroup
+from ..database import attach_inserted, insert_row
 from ..extensions import db
 from ..i18n import current_language
 from . import statistics
@@ -548,9 +549,9 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
     )
     try:
         with nullcontext() if whole_transaction else db.session.begin_nested():
-            db.session.add(attempt)
-            db.session.flush()
-            insert_answers(attempt, quiz, chosen, scored.correct_by_question)
+            row = insert_row(attempt)
+            insert_answers(row["id"], quiz, chosen, scored.correct_by_question)
+            attach_inserted(attempt, row)
     except IntegrityError:
         # Two submissions raced each other; the other one was recorded.
         if whole_transaction:
@@ -567,12 +568,12 @@ ATTEMPTS_OF_PHASE_OR_KEY = select(QuizAttempt).where(
     sa.or_(_this_phase(), QuizAttempt.idempotency_key == sa.bindparam("key")))
 
 
-def insert_answers(attempt: QuizAttempt, quiz: Quiz, chosen: dict[int, set[int]],
+def insert_answers(attempt_id: int, quiz: Quiz, chosen: dict[int, set[int]],
                    correct_by_question: dict[int, bool]) -> None:
     """The attempt's answers and their ticked options in two statements of the table (as ORM objects: two
     per answer; through the ORM's bulk insert: twice the time of the table's own)."""
     answer_ids = dict(db.session.execute(Answer.__table__.insert().returning(Answer.question_id, Answer.id), [
-        {"attempt_id": attempt.id, "question_id": question.id, "is_correct": correct_by_question[question.id]}
+        {"attempt_id": attempt_id, "question_id": question.id, "is_correct": correct_by_question[question.id]}
         for question in quiz.questions
     ]).all())
     selections = [{"answer_id": answer_ids[question_id], "option_id": option_id}
