@@ -52,9 +52,13 @@ def reading_only():
 
 
 def end_reading() -> None:
-    """End this request's reading transaction, keeping what it loaded, so that the writes that
-    follow begin a transaction of their own (on SQLite: BEGIN IMMEDIATE, the write lock)."""
-    commit_keeping_objects()
+    """On SQLite, end this request's reading transaction, keeping what it loaded, so that the writes
+    that follow begin a transaction of their own (BEGIN IMMEDIATE, the write lock). PostgreSQL has no
+    such lock: the writes go on in the same transaction (a COMMIT and a BEGIN fewer)."""
+    from .extensions import db
+
+    if db.session.get_bind().dialect.name == "sqlite":
+        commit_keeping_objects()
 
 
 def commit_keeping_objects() -> None:
