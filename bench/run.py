@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import platform
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -28,7 +29,17 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
 POSTGRES_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 CLIENTS = 16
-SERVER_CONFIGS = [("sync", 4, 1), ("gthread", 2, 4)]
+
+
+def make_run_workers() -> int:
+    """The number of sync workers `make run` serves the app with (the Makefile's WORKERS)."""
+    found = re.search(r"^WORKERS \?= (\d+)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    return int(found.group(1))
+
+
+# The server as `make run` starts it, then with one worker more (on two cores the workers and the
+# load generator then share them more finely), then with threads.
+SERVER_CONFIGS = [("sync", make_run_workers(), 1), ("sync", make_run_workers() + 1, 1), ("gthread", 2, 4)]
 FLOWS = ("checkin", "scan", "quiz")
 
 TARGET_FLOW_RATIO = 0.15
@@ -277,6 +288,8 @@ def run_database(kind: str, folder: Path, args) -> dict:
         figures["load"] = {}
         for worker_class, workers, threads in SERVER_CONFIGS:
             label = f"{worker_class} {workers}w" + (f"x{threads}t" if threads > 1 else "")
+            if (worker_class, workers, threads) == SERVER_CONFIGS[0]:
+                label += " (make run)"
             with server.gunicorn(database.url, workers, worker_class, threads, folder / f"gunicorn-{kind}.log") as port:
                 results = asyncio.run(measure_server(port, fd, args.seconds, offsets, args.flows or FLOWS))
             for key in succeeded:
