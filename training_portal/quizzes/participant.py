@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, g, jsonify, redirect, render_templa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from ..attendance.device import PARTICIPANT_COOKIE, remembered_participant
 from ..auth.forms import ConfirmForm
@@ -102,8 +103,27 @@ def participant_state(event_id: int):
 
 def render_quiz(event, phase, quiz, answers, participant, message=None, status=200):
     return render_template("quizzes/take.html", event=event, phase=phase, phase_label=PHASE_LABELS[phase], quiz=quiz,
-                           answers=answers, field_name=question_field_name, participant=participant, message=message,
+                           answers=answers, questions_html=questions_html, participant=participant, message=message,
                            rule=MULTIPLE_CHOICE_RULE, autosave_key=autosave_key(event, phase, quiz)), status
+
+
+def questions_html(quiz, ticked: dict) -> Markup:
+    """The quiz's questions with their options, ``ticked`` ({question id: option ids as text}) checked.
+
+    With nothing ticked (a fresh page) they read the same for every participant: drawn once per answer
+    sheet, which is in one language and, once anyone has answered the quiz, kept by the worker.
+    """
+    if ticked:
+        return draw_questions(quiz, ticked)
+    drawn = quiz.drawn.get("blank")
+    if drawn is None:
+        drawn = quiz.drawn["blank"] = draw_questions(quiz, {})
+    return drawn
+
+
+def draw_questions(quiz, ticked: dict) -> Markup:
+    template = current_app.jinja_env.get_template("quizzes/_questions.html")
+    return Markup(template.render(quiz=quiz, ticked=ticked, field_name=question_field_name))
 
 
 def blank_answers() -> dict:

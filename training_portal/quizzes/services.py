@@ -278,6 +278,8 @@ class AnswerSheet:
     id: int
     title: str
     questions: tuple[SheetQuestion, ...]
+    # The questions as a fresh page shows them, drawn once (see participant.questions_html).
+    drawn: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def phase_answer_sheet(event: Event, phase: Phase) -> AnswerSheet | None:
