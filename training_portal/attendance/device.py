@@ -16,10 +16,14 @@ TWO_YEARS = 2 * 365 * 24 * 3600
 
 def remembered_participant() -> Participant | None:
     """The participant this phone checked in as before, if any."""
+    code = remembered_card()
+    return db.session.scalar(PARTICIPANT_BY_CARD, {"card_code": code}) if code else None
+
+
+def remembered_card() -> str | None:
+    """The card code this phone remembers, if any (not checked against the database)."""
     code = request.cookies.get(PARTICIPANT_COOKIE)
-    if not code or len(code) > 64:
-        return None
-    return db.session.scalar(PARTICIPANT_BY_CARD, {"card_code": code})
+    return code if code and len(code) <= 64 else None
 
 
 def remember_participant(response, participant: Participant):

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from ..attendance.device import PARTICIPANT_COOKIE, remembered_participant
+from ..attendance.device import PARTICIPANT_COOKIE, remembered_card, remembered_participant
 from ..auth.forms import ConfirmForm
 from ..database import end_reading, reading_only
 from ..events.models import Event
@@ -148,13 +148,16 @@ def take_quiz(event_id: int, phase: str):
     # Everything before the submission itself only reads: on SQLite, phones handing in at the same moment
     # wait for each other only during services.submit_attempt's own transaction.
     with reading_only():
-        event, phase = participant_event(event_id), Phase(phase)
-        participant = remembered_participant()
+        phase = Phase(phase)
+        visit = services.quiz_visit(event_id, remembered_card(), phase)
+        if visit is None:
+            abort(404)
+        event, participant, standing = visit
+        g.page_language = event.language.value
         quiz = services.phase_answer_sheet(event, phase)
         if quiz is None or not quiz.questions:
             abort(404)
         submitted = request.method == "POST"
-        standing = services.standing(participant, event, phase) if participant is not None else None
         if standing is not None and standing.attempt_id is not None:
             if submitted:
                 flash(ALREADY_SENT, "success")

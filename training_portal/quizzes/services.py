@@ -425,25 +425,36 @@ class Standing:
     checked_in: bool
 
 
-def standing(participant: Participant, event: Event, phase: Phase) -> Standing:
-    """The participant's attempt for the phase and whether they are checked in to the event, in one query."""
-    return Standing(*db.session.execute(STANDING, {
-        "participant_id": participant.id, "event_id": event.id, "phase": phase}).one())
-
-
 def _this_phase() -> sa.ColumnElement:
     """The attempts of the participant, event and phase given as parameters."""
     return sa.and_(QuizAttempt.participant_id == sa.bindparam("participant_id"),
                    QuizAttempt.event_id == sa.bindparam("event_id"), QuizAttempt.phase == sa.bindparam("phase"))
 
 
-# Built once: building these cost as much as running them.
-STANDING = select(
-    select(QuizAttempt.id).where(_this_phase()).scalar_subquery(),
-    sa.exists().where(
-        Attendance.participant_id == sa.bindparam("participant_id"),
-        Attendance.session_id.in_(select(Session.id).where(Session.event_id == sa.bindparam("event_id"))),
-    ),
+def quiz_visit(event_id: int, card_code: str | None,
+               phase: Phase) -> tuple[Event, Participant | None, Standing | None] | None:
+    """A phone at a test, in one query: the event (None when there is no such event), the participant whose
+    card the phone remembers (or None) and where they stand with the phase's test."""
+    row = db.session.execute(QUIZ_VISIT, {"event_id": event_id, "card_code": card_code or "", "phase": phase}).first()
+    if row is None:
+        return None
+    event, participant, attempt_id, checked_in = row
+    return event, participant, None if participant is None else Standing(attempt_id, checked_in)
+
+
+# Built once, as the attempt look-ups below: building these cost as much as running them.
+QUIZ_VISIT = (
+    select(
+        Event, Participant,
+        select(QuizAttempt.id).where(QuizAttempt.participant_id == Participant.id, QuizAttempt.event_id == Event.id,
+                                     QuizAttempt.phase == sa.bindparam("phase")).scalar_subquery(),
+        sa.exists().where(Attendance.participant_id == Participant.id, Attendance.session_id.in_(
+            select(Session.id).where(Session.event_id == Event.id).correlate(Event))),
+    )
+    .select_from(Event)
+    .outerjoin(Participant, sa.and_(Participant.card_code == sa.bindparam("card_code"),
+                                    Participant.anonymised_at.is_(None)))
+    .where(Event.id == sa.bindparam("event_id"))
 )
 
 
