@@ -37,8 +37,8 @@ def make_run_workers() -> int:
     return int(found.group(1))
 
 
-# The server as `make run` starts it, then with one worker more (on two cores the workers and the
-# load generator then share them more finely), then with threads.
+# The server as `make run` starts it; then with one worker more (as the bench ran before: on two
+# cores, with the load generator beside them, each flow then costs its worker more CPU); then threads.
 SERVER_CONFIGS = [("sync", make_run_workers(), 1), ("sync", make_run_workers() + 1, 1), ("gthread", 2, 4)]
 FLOWS = ("checkin", "scan", "quiz")
 
