@@ -229,14 +229,16 @@ def check_in(
     back. The caller commits.
     """
     key = stored_key or attendance_key(session, client_key)
-    # Decided before the insert: a failed savepoint may leave the new participant with an id.
     is_new = participant.id is None
-    earlier = attendance_by_key(key)
-    if earlier is not None:
-        return answer_to_repeat(earlier, participant, is_new)
-    existing = attendance_of(participant, session)
-    if existing is not None:
-        return CheckInResult(ALREADY_CHECKED_IN, participant, existing)
+    if not is_new:
+        earlier = attendance_by_key(key)
+        if earlier is not None:
+            return answer_to_repeat(earlier, participant, is_new)
+        existing = attendance_of(participant, session)
+        if existing is not None:
+            return CheckInResult(ALREADY_CHECKED_IN, participant, existing)
+    # A new participant has no attendance to look for: a form sent again (its key already recorded) is
+    # found when the attendance insert meets the unique key, as a race is, and nothing of it stays.
     try:
         with nullcontext() if whole_transaction else db.session.begin_nested():
             participant_row = insert_row(participant) if is_new else None
@@ -252,7 +254,8 @@ def check_in(
             attach_inserted(attendance, attendance_row)
             summary.add(session.event, participant)
     except IntegrityError:
-        # Another request recorded it between our look-up and our insert.
+        # Another request recorded it between our look-up and our insert, or this new participant's form
+        # had been recorded before (the same key).
         if whole_transaction:
             db.session.rollback()
         earlier = attendance_by_key(key)
