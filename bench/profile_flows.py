@@ -68,6 +68,21 @@ def healthz_flow(app, fd):
 FLOWS = {"checkin": checkin_flow, "quiz": quiz_flow, "healthz": healthz_flow}
 
 
+def prepared_app(database: str | None, flows: int):
+    """The app on the given empty database (default: a temporary SQLite file) with the load flows'
+    data for ``flows`` flows and the warm-up: (app, flow data, engine)."""
+    from training_portal import create_app
+    from training_portal.extensions import db
+
+    url = database or f"sqlite:///{Path(tempfile.mkdtemp(prefix='profile-')) / 'profile.db'}"
+    app = create_app({"DATABASE_URL": url})
+    with app.app_context():
+        data.create_schema()
+        fd = data.prepare_flows(scan_people=10, quiz_people=flows + data.FLOW_EVENTS + 60)
+        db.session.remove()
+        return app, fd, db.engine
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("flow", choices=sorted(FLOWS))
@@ -77,17 +92,7 @@ def main() -> None:
     parser.add_argument("--statements", action="store_true", help="print each SQL statement of one flow")
     args = parser.parse_args()
 
-    from training_portal import create_app
-    from training_portal.extensions import db
-
-    folder = Path(tempfile.mkdtemp(prefix="profile-"))
-    url = args.database or f"sqlite:///{folder / 'profile.db'}"
-    app = create_app({"DATABASE_URL": url})
-    with app.app_context():
-        data.create_schema()
-        fd = data.prepare_flows(scan_people=10, quiz_people=2 * args.count + data.FLOW_EVENTS + 60)
-        db.session.remove()
-        engine = db.engine
+    app, fd, engine = prepared_app(args.database, 2 * args.count)
     flow = FLOWS[args.flow](app, fd)
 
     statements = []
