@@ -230,13 +230,8 @@ def check_in(
     """
     key = stored_key or attendance_key(session, client_key)
     is_new = participant.id is None
-    if not is_new:
-        earlier = attendance_by_key(key)
-        if earlier is not None:
-            return answer_to_repeat(earlier, participant, is_new)
-        existing = attendance_of(participant, session)
-        if existing is not None:
-            return CheckInResult(ALREADY_CHECKED_IN, participant, existing)
+    if not is_new and (recorded := recorded_before(key, participant, session, is_new)) is not None:
+        return recorded
     # A new participant has no attendance to look for: a form sent again (its key already recorded) is
     # found when the attendance insert meets the unique key, as a race is, and nothing of it stays.
     try:
@@ -258,14 +253,22 @@ def check_in(
         # had been recorded before (the same key).
         if whole_transaction:
             db.session.rollback()
-        earlier = attendance_by_key(key)
-        if earlier is not None:
-            return answer_to_repeat(earlier, participant, is_new)
-        existing = attendance_of(participant, session)
-        if existing is not None:
-            return CheckInResult(ALREADY_CHECKED_IN, participant, existing)
+        if (recorded := recorded_before(key, participant, session, is_new)) is not None:
+            return recorded
         raise
     return CheckInResult(CHECKED_IN, participant, attendance)
+
+
+def recorded_before(key: str, participant: Participant, session: Session, is_new: bool) -> CheckInResult | None:
+    """The answer when this check-in is already recorded: its key was used (a repeat), or the participant
+    is already at the session. None when neither is."""
+    earlier = attendance_by_key(key)
+    if earlier is not None:
+        return answer_to_repeat(earlier, participant, is_new)
+    existing = attendance_of(participant, session)
+    if existing is not None:
+        return CheckInResult(ALREADY_CHECKED_IN, participant, existing)
+    return None
 
 
 def staff_check_in_card(session: Session, scanned: str, client_key: str, staff: User) -> CheckInResult:
