@@ -19,9 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
+from ..database import attach_inserted, insert_row
 from ..events.models import Event, Session
 from ..events.services import escape_like, new_checkin_code
-from ..database import attach_inserted, insert_row
 from ..extensions import db
 from . import choices, summary
 from .models import AgeBand, Attendance, CheckInMethod, Headcount, Participant, Registration, Sex

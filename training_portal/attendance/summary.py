@@ -49,7 +49,7 @@ ADD_PAIR = sa.text(
 
 
 def add(event: Event, participant: Participant) -> None:
-    """Count ``participant`` (already flushed) at the event, once whatever the sessions attended."""
+    """Count ``participant`` (already written) at the event, once whatever the sessions attended."""
     db.session.execute(ADD_PAIR, {
         "event_id": event.id, "participant_id": participant.id, "sex": str(participant.sex),
         "age_band": str(participant.age_band), "target_group_id": participant.target_group_id,

@@ -20,8 +20,8 @@ from .. import worker_cache
 from ..attendance import summary as attendance_summary
 from ..attendance.models import AgeBand, Attendance, CheckInMethod, Participant, Sex
 from ..auth.models import User
-from ..events.models import Event, Session, TargetGroup
 from ..database import attach_inserted, insert_row
+from ..events.models import Event, Session, TargetGroup
 from ..extensions import db
 from ..i18n import current_language
 from . import statistics
