@@ -425,12 +425,6 @@ class Standing:
     checked_in: bool
 
 
-def _this_phase() -> sa.ColumnElement:
-    """The attempts of the participant, event and phase given as parameters."""
-    return sa.and_(QuizAttempt.participant_id == sa.bindparam("participant_id"),
-                   QuizAttempt.event_id == sa.bindparam("event_id"), QuizAttempt.phase == sa.bindparam("phase"))
-
-
 def quiz_visit(event_id: int, card_code: str | None,
                phase: Phase) -> tuple[Event, Participant | None, Standing | None] | None:
     """A phone at a test, in one query: the event (None when there is no such event), the participant whose
@@ -576,6 +570,13 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
     return attempt, True
 
 
+def _this_phase() -> sa.ColumnElement:
+    """The attempts of the participant, event and phase given as parameters."""
+    return sa.and_(QuizAttempt.participant_id == sa.bindparam("participant_id"),
+                   QuizAttempt.event_id == sa.bindparam("event_id"), QuizAttempt.phase == sa.bindparam("phase"))
+
+
+# Built once: building them cost as much as running them.
 ATTEMPTS_OF_PHASE = select(QuizAttempt).where(_this_phase())
 ATTEMPTS_OF_PHASE_OR_KEY = select(QuizAttempt).where(
     sa.or_(_this_phase(), QuizAttempt.idempotency_key == sa.bindparam("key")))
