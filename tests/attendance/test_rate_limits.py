@@ -6,8 +6,11 @@ from tests.attendance.helpers import form_values, open_event
 def test_one_device_is_slowed_down_but_the_next_phone_on_the_same_wifi_is_not(app, client, trainer, monkeypatch):
     monkeypatch.setitem(app.config, "CHECKIN_DEVICE_RATE_LIMIT", "5 per minute")
     code = open_event(trainer).sessions[0].checkin_code
-    statuses = [client.get(f"/c/{code}").status_code for _ in range(7)]
-    assert statuses[:5] == [200] * 5 and statuses[-1] == 429
+    client.set_cookie("lang", "en")
+    answers = [client.get(f"/c/{code}") for _ in range(7)]
+    assert [answer.status_code for answer in answers[:5]] == [200] * 5 and answers[-1].status_code == 429
+    assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60  # the minute's window: when to try again
+    assert "Too many attempts" in answers[-1].get_data(as_text=True)
     neighbour = app.test_client()  # the same IP address (127.0.0.1), another phone
     assert neighbour.get(f"/c/{code}").status_code == 200
 

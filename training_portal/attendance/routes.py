@@ -14,9 +14,10 @@ from ..database import commit_keeping_objects, end_reading, reading_only
 from ..events.models import Event, TargetGroup
 from ..events.routes import event_for_change, session_for_change
 from ..events.services import active_entries
-from ..extensions import db, limiter
+from ..extensions import db
 from ..i18n import per_language
 from ..quizzes.services import offer_for_new_participant as quiz_offer_for_new_participant
+from ..rate_limits import ParticipantLimit, limited_by
 from ..templating import local_datetime
 from ..timeutil import utcnow
 from . import bp, services, sheets
@@ -55,25 +56,16 @@ def code_and_device_key() -> str:
     return f"{code_key()}|device:{device_id()}"
 
 
-def checkin_limit(name: str, default: str):
-    return lambda: current_app.config.get(name, default)
-
-
 def no_device() -> bool:
     return not device_id()
 
 
-participant_limits = [
-    limiter.limit(checkin_limit("CHECKIN_DEVICE_RATE_LIMIT", "30 per minute"), key_func=code_and_device_key,
-                  exempt_when=no_device),
-    limiter.limit(checkin_limit("CHECKIN_CODE_RATE_LIMIT", "1200 per minute"), key_func=code_key, methods=["POST"]),
-]
-
-
-def rate_limited(view):
-    for limit in participant_limits:
-        view = limit(view)
-    return view
+rate_limited = limited_by(
+    ParticipantLimit("checkin-device", "CHECKIN_DEVICE_RATE_LIMIT", "30 per minute", code_and_device_key,
+                     exempt_when=no_device),
+    ParticipantLimit("checkin-code", "CHECKIN_CODE_RATE_LIMIT", "1200 per minute", code_key,
+                     methods=frozenset({"POST"})),
+)
 
 
 # Participants' pages

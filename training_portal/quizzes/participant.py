@@ -15,7 +15,8 @@ from ..attendance.device import PARTICIPANT_COOKIE, remembered_card, remembered_
 from ..auth.forms import ConfirmForm
 from ..database import end_reading, reading_only
 from ..events.models import Event
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, db
+from ..rate_limits import ParticipantLimit, limited_by
 from . import bp, services
 from .forms import PHASE_LABELS, EventQuizzesForm, answer_form_class, question_field_name
 from .models import Phase
@@ -43,21 +44,15 @@ def event_and_device_key() -> str:
     return f"{event_key()}|device:{request.cookies.get(PARTICIPANT_COOKIE, '')}"
 
 
-def submission_limit(name: str, default: str):
-    return lambda: current_app.config.get(name, default)
+def no_device() -> bool:
+    return not request.cookies.get(PARTICIPANT_COOKIE)
 
 
-submission_limits = [
-    limiter.limit(submission_limit("QUIZ_DEVICE_RATE_LIMIT", "20 per minute"), key_func=event_and_device_key,
-                  methods=["POST"], exempt_when=lambda: not request.cookies.get(PARTICIPANT_COOKIE)),
-    limiter.limit(submission_limit("QUIZ_EVENT_RATE_LIMIT", "1200 per minute"), key_func=event_key, methods=["POST"]),
-]
-
-
-def rate_limited(view):
-    for limit in submission_limits:
-        view = limit(view)
-    return view
+rate_limited = limited_by(
+    ParticipantLimit("quiz-device", "QUIZ_DEVICE_RATE_LIMIT", "20 per minute", event_and_device_key,
+                     methods=frozenset({"POST"}), exempt_when=no_device),
+    ParticipantLimit("quiz-event", "QUIZ_EVENT_RATE_LIMIT", "1200 per minute", event_key, methods=frozenset({"POST"})),
+)
 
 
 def participant_event(event_id: int) -> Event:
