@@ -4,6 +4,7 @@ A session's QR carries only its check-in URL (``/c/<code>``); a participant's
 card carries only the card URL (``/p/<card code>``): no QR carries personal data.
 """
 
+import functools
 import io
 
 import zxingcpp
@@ -43,26 +44,25 @@ def qr_modules(text: str) -> tuple[int, bytes]:
 def qr_svg(text: str, border: int = 4) -> bytes:
     """An SVG image of a QR code for ``text``; scales to any size (viewBox).
 
-    One path with a rectangle per horizontal run of dark modules: a third of the
-    size of a square per module, and drawn without an image library.
+    One path, stroked one module wide along the middle of each row: a line over each dark module
+    ("h1"), a move over each light one. ``str.translate`` writes the whole path in one call: writing
+    a rectangle per run of dark modules took three times as long, and the path gzips to half the size.
     """
     width, modules = qr_modules(text)
     size = width + 2 * border
-    runs = []
-    for y in range(width):
-        row = modules[y * width:(y + 1) * width]
-        x = row.find(DARK)
-        while x != -1:
-            end = row.find(LIGHT, x)
-            if end == -1:
-                end = width
-            runs.append(f"M{x + border},{y + border}h{end - x}v1h-{end - x}z")
-            x = row.find(DARK, end)
+    rows = b"\n".join(modules[y * width:(y + 1) * width] for y in range(width))
+    path = f"M{border} {border + 0.5}" + rows.decode("latin-1").translate(path_steps(width))
     return (
         "<?xml version='1.0' encoding='UTF-8'?>\n"
         f'<svg width="{size}mm" height="{size}mm" version="1.1" viewBox="0 0 {size} {size}" '
-        f'xmlns="http://www.w3.org/2000/svg"><path d="{"".join(runs)}" fill="#000000" /></svg>'
+        f'xmlns="http://www.w3.org/2000/svg"><path d="{path}" fill="none" stroke="#000000" stroke-width="1" /></svg>'
     ).encode()
+
+
+@functools.cache
+def path_steps(width: int) -> dict[int, str]:
+    """What each module of a row adds to the path, and the step from a row's end to the next row."""
+    return {DARK[0]: "h1", LIGHT[0]: "m1 0", ord("\n"): f"m-{width} 1"}
 
 
 def qr_image(text: str, box_size: int = 10, border: int = 4) -> Image.Image:
