@@ -1,10 +1,11 @@
 """The base form: WTForms' own messages translated through our catalogues."""
 
-from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, widgets
+
+from .i18n import page_translations
 
 # WTForms' built-in messages, listed here so that extraction puts them in our
 # catalogues (WTForms ships no Khmer).
@@ -35,13 +36,14 @@ WTFORMS_MESSAGES = (
 
 
 class CatalogueTranslations:
-    """WTForms formats the messages itself, so these return them unformatted."""
+    """WTForms formats the messages itself, so these return them unformatted (from the page's catalogue,
+    which is looked up once per page)."""
 
     def gettext(self, string):
-        return get_translations().ugettext(string)
+        return page_translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return get_translations().ungettext(singular, plural, n)
+        return page_translations().ungettext(singular, plural, n)
 
 
 class Form(FlaskForm):

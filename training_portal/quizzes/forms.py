@@ -193,7 +193,10 @@ def answer_form_class(quiz) -> type[AnswerFormBase]:
     for question_id, multiple, option_ids in signature:
         choices = [(str(option_id), str(option_id)) for option_id in option_ids]
         field_class = MultiCheckboxField if multiple else RadioField
-        setattr(AnswerForm, f"q{question_id}", field_class(choices=choices, validate_choice=False))
+        name = f"q{question_id}"
+        # The label is never shown (the page draws the questions); given, WTForms does not translate a
+        # made-up one for every field of every form built.
+        setattr(AnswerForm, name, field_class(name, choices=choices, validate_choice=False))
     if len(ANSWER_FORM_CLASSES) > 256:
         ANSWER_FORM_CLASSES.clear()
     ANSWER_FORM_CLASSES[signature] = AnswerForm
