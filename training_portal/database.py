@@ -1,5 +1,6 @@
 """Database engine settings that make SQLite safe for several server workers."""
 
+import functools
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -85,16 +86,25 @@ def insert_row(obj) -> dict:
     as ids); a column left unset gets its default."""
     from .extensions import db
 
-    mapper = sa.inspect(obj).mapper
-    table = mapper.local_table
+    statement, columns = insert_plan(sa.inspect(obj).mapper)
+    state = obj.__dict__
     values = {}
-    for prop in mapper.column_attrs:
-        column = prop.columns[0]
-        value = obj.__dict__.get(prop.key)
-        if value is not None or (column.default is None and not column.primary_key):
-            values[column.key] = value
-    row = db.session.execute(table.insert().returning(*table.columns), values).one()
-    return {prop.key: row._mapping[prop.columns[0]] for prop in mapper.column_attrs}
+    for key, column_key, explicit_null in columns:
+        value = state.get(key)
+        if value is not None or explicit_null:
+            values[column_key] = value
+    row = db.session.execute(statement, values).one()
+    return {key: value for (key, _column_key, _explicit_null), value in zip(columns, row)}
+
+
+@functools.cache
+def insert_plan(mapper) -> tuple[sa.Insert, tuple[tuple[str, str, bool], ...]]:
+    """A mapped class's INSERT ... RETURNING every column, built once, and its columns: (attribute, column,
+    whether an unset value is written as NULL rather than left to the column's default)."""
+    table = mapper.local_table
+    columns = tuple((prop.key, prop.columns[0].key, prop.columns[0].default is None and not prop.columns[0].primary_key)
+                    for prop in mapper.column_attrs)
+    return table.insert().returning(*(prop.columns[0] for prop in mapper.column_attrs)), columns
 
 
 def attach_inserted(obj, row: dict) -> None:

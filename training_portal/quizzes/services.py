@@ -586,14 +586,18 @@ def insert_answers(attempt_id: int, quiz: Quiz, chosen: dict[int, set[int]],
                    correct_by_question: dict[int, bool]) -> None:
     """The attempt's answers and their ticked options in two statements of the table (as ORM objects: two
     per answer; through the ORM's bulk insert: twice the time of the table's own)."""
-    answer_ids = dict(db.session.execute(Answer.__table__.insert().returning(Answer.question_id, Answer.id), [
+    answer_ids = dict(db.session.execute(INSERT_ANSWERS, [
         {"attempt_id": attempt_id, "question_id": question.id, "is_correct": correct_by_question[question.id]}
         for question in quiz.questions
     ]).all())
     selections = [{"answer_id": answer_ids[question_id], "option_id": option_id}
                   for question_id, option_ids in chosen.items() for option_id in sorted(option_ids)]
     if selections:
-        db.session.execute(sa.insert(answer_selections), selections)
+        db.session.execute(INSERT_SELECTIONS, selections)
+
+
+INSERT_ANSWERS = Answer.__table__.insert().returning(Answer.question_id, Answer.id)
+INSERT_SELECTIONS = sa.insert(answer_selections)
 
 
 @dataclass
