@@ -18,7 +18,7 @@ from training_portal import create_app
 from training_portal.auth.models import Role
 from training_portal.auth.services import create_user
 from training_portal.events.services import load_reference_data
-from training_portal import worker_cache
+from training_portal import page_cache, worker_cache
 from training_portal.extensions import db, limiter
 
 TEST_PASSWORD = "correct horse battery staple"
@@ -101,6 +101,7 @@ def app(schema_app, tmp_path):
     with schema_app.app_context():
         limiter.reset()  # counters are keyed by ids that the next test reuses
         worker_cache.clear()  # so are the rows kept in memory
+        page_cache.clear()  # and the pages drawn once
         empty_all_tables()
         load_reference_data()
         db.session.commit()

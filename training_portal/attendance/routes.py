@@ -15,7 +15,8 @@ from ..events.models import Event, TargetGroup
 from ..events.routes import event_for_change, session_for_change
 from ..events.services import active_entries
 from ..extensions import db
-from ..i18n import per_language
+from ..i18n import current_language, per_language, uses_khmer_digits
+from ..page_cache import kept_page
 from ..quizzes.services import offer_for_new_participant as quiz_offer_for_new_participant
 from ..rate_limits import ParticipantLimit, limited_by
 from ..templating import local_datetime
@@ -123,8 +124,39 @@ def checkin_form(kind: str, event, formdata):
 
 
 def render_checkin(session, participant, kind=None, sent=None, status=200):
+    if participant is None and sent is None and same_for_every_phone():
+        return fresh_checkin_page(session), status
+    tokens = page_tokens()
+    return draw_checkin(session, participant, checkin_page(session.event, tokens, kind, sent), tokens), status
+
+
+def draw_checkin(session, participant, page: dict, tokens: dict) -> str:
     return render_template("attendance/checkin.html", session=session, event=session.event, participant=participant,
-                           page=checkin_page(session.event, kind, sent)), status
+                           page=page, csrf_token=lambda: tokens["csrf_token"])
+
+
+def same_for_every_phone() -> bool:
+    """Nothing on this request's page depends on who asks: no query string, no staff login, no message waiting."""
+    return not request.args and "_flashes" not in browser_session and not current_user.is_authenticated
+
+
+def fresh_checkin_page(session) -> str:
+    """The page of a phone new to this check-in code, as the whole room sees it: drawn once by the worker
+    and kept under everything it shows (page_cache), with this phone's CSRF token and form keys filled in."""
+    event = session.event
+    choices = checkin_choices(event)
+    key = ("checkin", request.path, session.id, session.checkin_code, session.starts_at, event.title,
+           event.province_id, current_language(), uses_khmer_digits(), choices)
+
+    def draw(holes: dict) -> str:
+        return draw_checkin(session, None, checkin_page(event, holes, choices=choices), holes)
+
+    return kept_page(key, page_tokens(), draw)
+
+
+def page_tokens() -> dict:
+    """What each check-in page holds of its own: the CSRF token and a new idempotency key for each form."""
+    return {"csrf_token": generate_csrf(), **{f"key_{name}": services.new_client_key() for name in CHECKIN_FORMS}}
 
 
 @per_language
@@ -138,26 +170,32 @@ def checkin_texts() -> dict:
     }
 
 
-def checkin_page(event, kind=None, sent=None) -> dict:
+def checkin_choices(event) -> tuple[tuple, tuple]:
+    """The event's target groups and the provinces, as (value, text) in the page's language."""
+    return (tuple((str(group.id), group.name) for group in services.target_group_choices(event)),
+            tuple((str(id_), name) for id_, name in services.province_options()))
+
+
+def checkin_page(event, tokens: dict, kind=None, sent=None, choices=None) -> dict:
     """What the check-in page shows: the choices, the fields' values and errors of the form sent
-    (``kind``), fresh idempotency keys for the other forms, and the CSRF token."""
-    keys = {name: services.new_client_key() for name in CHECKIN_FORMS}
+    (``kind``), the idempotency keys (the sent form keeps its own) and the CSRF token, from ``tokens``."""
+    keys = {name: tokens[f"key_{name}"] for name in CHECKIN_FORMS}
     if sent is not None and services.is_valid_client_key(sent.key.data):
         keys[kind] = sent.key.data
     new = sent if kind == "new" else None
     texts = checkin_texts()
-    groups = services.target_group_choices(event)
+    groups, provinces = choices or checkin_choices(event)
     group_value = new.target_group_id.data if new else None
-    target_groups = [(str(group.id), group.name) for group in groups]
+    target_groups = list(groups)
     if len(groups) > 1 and group_value is None:
         target_groups.insert(0, ("", texts["choose"]))
     province_value = new.province_id.data if new else event.province_id
     return {
-        "csrf_token": generate_csrf(), "form_keys": keys,
+        "csrf_token": tokens["csrf_token"], "form_keys": keys,
         "labels": texts["labels"], "phone_labels": texts["phone_labels"],
         "sexes": texts["sexes"], "age_bands": texts["age_bands"],
         "target_groups": target_groups,
-        "provinces": [("", texts["not_stated"])] + [(str(id_), name) for id_, name in services.province_options()],
+        "provinces": [("", texts["not_stated"]), *provinces],
         "fields": {
             "name": new.name.data or "" if new else "", "sex": new.sex.data if new else None,
             "age_band": new.age_band.data or "" if new else "",
