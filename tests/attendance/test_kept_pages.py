@@ -1,16 +1,21 @@
-"""The check-in page of a phone new to a code is drawn once by each worker and kept (page_cache.py):
-every phone must still get the page as it would be drawn for it, with its own tokens, and see a
-change at once."""
+"""The check-in page of a phone new to a code, and the confirmation of a participant new to the
+program, are drawn once by each worker and kept (page_cache.py): every phone must still get the page
+as it would be drawn for it, with its own tokens, name and card, and see a change at once."""
 
 import re
 from datetime import datetime
 
 import pytest
 
-from tests.attendance.helpers import CSRF_PATTERN, KEY_PATTERN, attendance_count, open_event, self_checkin
+from tests.attendance.helpers import (
+    CSRF_PATTERN, KEY_PATTERN, attendance_count, decoded_svg, open_event, participant_count, self_checkin,
+)
+from tests.quizzes.conftest import make_quiz
 from training_portal.attendance import routes
 from training_portal.extensions import db
 from training_portal.i18n import set_khmer_digits
+from training_portal.quizzes import services as quiz_services
+from training_portal.quizzes.models import Phase
 
 TOKENS = re.compile(r'(name="(?:csrf_token|key)"[^>]*value=")[^"]+"')
 
@@ -106,3 +111,68 @@ def test_a_message_waiting_for_a_phone_is_shown_on_its_page(app, client, trainer
         cookie_session["_flashes"] = [("info", "This test is not open now.")]
     assert "This test is not open now." in phone.get(url).get_data(as_text=True)
     assert "This test is not open now." not in phone.get(url).get_data(as_text=True)  # shown once
+
+
+CARD = re.compile(r"/p/[A-Za-z0-9_-]+")
+QR_PATH = re.compile(r' d="[^"]*"')
+
+
+def without_card(page: str) -> str:
+    return without_tokens(QR_PATH.sub(' d="PATH"', CARD.sub("/p/CARD", page)))
+
+
+def confirmation(phone, code: str, name: str) -> str:
+    answer = self_checkin(phone, code, name=name)
+    assert answer.status_code == 200
+    return answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["Sokha", ""])
+@pytest.mark.parametrize("pre_test_open", [False, True])
+def test_a_kept_confirmation_is_the_page_drawn_for_the_participant(app, client, trainer, monkeypatch, name,
+                                                                     pre_test_open):
+    event = open_event(trainer)
+    if pre_test_open:
+        event.pre_quiz_id = make_quiz(trainer).id
+        assert quiz_services.open_phase(event, Phase.PRE) is None
+        db.session.commit()
+    code = event.sessions[0].checkin_code
+    kept = [confirmation(app.test_client(), code, name) for _ in range(3)]  # the first draws, the others are given it
+    with monkeypatch.context() as patch:
+        patch.setattr(routes, "same_for_every_phone", lambda: False)
+        anew = confirmation(app.test_client(), code, name)
+    assert {without_card(page) for page in kept} == {without_card(anew)}
+    assert ('class="button primary quiz-start"' in anew) == pre_test_open
+    assert participant_count() == 4
+
+
+def test_each_participant_sees_their_own_name_and_card(app, client, trainer):
+    code = open_event(trainer, language="en").sessions[0].checkin_code
+    pages = {name: confirmation(app.test_client(), code, name) for name in ("Sokha", "Dara <Ly> & Co")}
+    assert "Dara <Ly> & Co" not in pages["Dara <Ly> & Co"]
+    assert "You are checked in, Sokha." in pages["Sokha"]
+    assert "You are checked in, Dara &lt;Ly&gt; &amp; Co." in pages["Dara <Ly> & Co"]  # escaped, as drawn anew
+    cards = {name: CARD.findall(page)[-1] for name, page in pages.items()}
+    assert cards["Sokha"] != cards["Dara <Ly> & Co"]
+    for name, page in pages.items():
+        assert decoded_svg(page) == [f"http://localhost{cards[name]}"]
+
+
+def test_each_phone_can_switch_language_from_its_confirmation(app, client, trainer):
+    code = open_event(trainer, language="en").sessions[0].checkin_code
+    for name in ("Sokha", "Dara"):
+        phone = app.test_client()
+        page = confirmation(phone, code, name)
+        switched = phone.post("/language", data={"csrf_token": CSRF_PATTERN.search(page).group(1), "language": "km",
+                                                 "next": f"/c/{code}"})
+        assert switched.status_code == 302 and "lang=km" in switched.headers["Set-Cookie"]
+
+
+def test_a_test_opened_after_the_first_check_in_is_offered_at_once(app, client, trainer):
+    event = open_event(trainer, language="en")
+    code = event.sessions[0].checkin_code
+    assert "Start the pre-test" not in confirmation(app.test_client(), code, "Sokha")
+    event.pre_quiz_id = make_quiz(trainer).id
+    assert quiz_services.open_phase(event, Phase.PRE) is None
+    db.session.commit()
+    assert "Start the pre-test" in confirmation(app.test_client(), code, "Dara")

@@ -201,8 +201,8 @@ def stored_keys(url: str) -> list[str]:
 
 
 def test_a_worker_killed_during_check_ins_loses_no_check_in_and_retries_count_once(served):
-    """Rounds of 24 phones checking in at once; 100 ms in, one worker gets SIGKILL. Until a round has
-    a phone whose request died with the worker (at most 4 rounds), then every phone retries."""
+    """Rounds of 24 phones checking in at once; when the first is answered, one worker gets SIGKILL. Until
+    a round has a phone whose request died with the worker (at most 4 rounds), then every phone retries."""
     with served["start"](workers=3) as (base, master):
         sent: list[tuple[Phone, dict]] = []
         interrupted = 0
@@ -211,8 +211,10 @@ def test_a_worker_killed_during_check_ins_loses_no_check_in_and_retries_count_on
             forms = [checkin_form(phone, served, f"Driver {round_number}-{n}") for n, phone in enumerate(phones)]
             confirmed: dict[int, bool] = {}
             barrier = threading.Barrier(len(phones) + 1)
+            first_answer = threading.Event()
 
-            def check_in(number, phones=phones, forms=forms, confirmed=confirmed, barrier=barrier):
+            def check_in(number, phones=phones, forms=forms, confirmed=confirmed, barrier=barrier,
+                         first_answer=first_answer):
                 barrier.wait()
                 try:
                     status, page, _ = phones[number].post(f"/c/{served['code']}", forms[number])
@@ -220,12 +222,13 @@ def test_a_worker_killed_during_check_ins_loses_no_check_in_and_retries_count_on
                 except (OSError, http.client.HTTPException):
                     # The worker died under this request, before or while answering: the phone shows an error.
                     confirmed[number] = False
+                first_answer.set()
 
             threads = [threading.Thread(target=check_in, args=(number,)) for number in range(len(phones))]
             for thread in threads:
                 thread.start()
             barrier.wait()
-            time.sleep(0.1)
+            first_answer.wait(timeout=30)  # the workers are busy with the others now
             os.kill(worker_pids(master.pid)[0], signal.SIGKILL)
             for thread in threads:
                 thread.join(timeout=90)

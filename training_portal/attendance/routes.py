@@ -231,12 +231,39 @@ def self_checkin_result(session, kind, form, participant):
 def checkin_answer(session, result):
     if not result.participant or result.status == services.NOT_VALID:
         return render_template("attendance/checkin_unavailable.html", session=session), 409
+    participant = result.participant
+    url = card_url(participant)
+    values = {"name": participant.name, "card_url": url, "card_qr": inline_svg(url, _("Your personal QR card")),
+              "csrf_token": generate_csrf()}
     # A participant created by this very check-in has no test attempts yet: the quiz offer needs no query.
     known_offer = quiz_offer_for_new_participant(session.event) if result.new_participant else None
-    response = current_app.make_response(render_template(
-        "attendance/checkin_done.html", session=session, event=session.event, participant=result.participant,
-        result=result, card_url=card_url(result.participant), known_offer=known_offer))
-    return remember_participant(response, result.participant)
+    if known_offer is not None and same_for_every_phone():
+        page = new_participant_confirmation(session, result, known_offer, values)
+    else:
+        page = draw_confirmation(session, result, known_offer, values)
+    return remember_participant(current_app.make_response(page), participant)
+
+
+def draw_confirmation(session, result, known_offer, values: dict) -> str:
+    return render_template("attendance/checkin_done.html", session=session, event=session.event, result=result,
+                           participant=result.participant, known_offer=known_offer, name=values["name"],
+                           card_url=values["card_url"], card_qr=values["card_qr"],
+                           csrf_token=lambda: values["csrf_token"])
+
+
+def new_participant_confirmation(session, result, offer, values: dict) -> str:
+    """The confirmation for a participant created by this check-in: the same for everyone in the room but
+    for their name, card and CSRF token (the language switch), so drawn once by the worker and kept
+    (page_cache)."""
+    event = session.event
+    key = ("checkin_done", request.path, session.id, session.starts_at, event.title, current_language(),
+           uses_khmer_digits(), bool(values["name"]), offer.has_quizzes, offer.open_phase)
+
+    def draw(holes: dict) -> str:
+        # Without a name the page says so in other words (the key tells the two pages apart).
+        return draw_confirmation(session, result, offer, {**holes, "name": holes["name"] if values["name"] else ""})
+
+    return kept_page(key, values, draw)
 
 
 def card_url(participant: Participant) -> str:
