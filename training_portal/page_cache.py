@@ -8,16 +8,17 @@ holds everything else the page shows; each request fills in its own values. A ch
 anything in the key (an event's title, its session's time, the choices offered, the language)
 draws a new page. Each worker keeps at most MAX_PAGES pages and forgets the oldest first.
 
-Use it only for a page that depends on nothing but its key and its values: not for a staff
-member's page (the header shows the account), a page with a message waiting, or a URL with a
-query string. tests/attendance/test_kept_pages.py compares a kept page with the page drawn anew.
+Use it only for a page that depends on nothing but its key and its values, and only when
+``same_for_everyone()``: not for a staff member's page (the header shows the account), a page
+with a message waiting, or a URL with a query string. tests/attendance/test_kept_pages.py and
+tests/quizzes/test_kept_quiz_page.py compare kept pages with the pages drawn anew.
 """
 
 import secrets
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from flask import current_app
+from flask import current_app, request, session
+from flask_login import current_user
 from markupsafe import escape
 
 MAX_PAGES = 256
@@ -30,15 +31,25 @@ def placeholder(name: str) -> str:
     return f"hole-{_MARK}-{name}"
 
 
-def kept_page(key: Hashable, values: dict[str, str], draw: Callable[[dict[str, str]], str]) -> str:
+def same_for_everyone() -> bool:
+    """Nothing on this request's page depends on who asks: no query string, no staff login, no message waiting."""
+    return not request.args and "_flashes" not in session and not current_user.is_authenticated
+
+
+def kept_page(key: Hashable, values: dict[str, str], draw: Callable[[dict[str, str]], str],
+              pages: dict | None = None) -> str:
     """The page kept under ``key`` with ``values`` filled in (escaped, as the template would have).
-    When no page is kept, ``draw(placeholders)`` draws it with a placeholder for each value."""
-    pages: OrderedDict = current_app.extensions.setdefault(EXTENSION_KEY, OrderedDict())
+    When no page is kept, ``draw(placeholders)`` draws it with a placeholder for each value.
+
+    ``pages``: where to keep it, when the page lives only as long as something else (a quiz's answer
+    sheet); by default, the worker's pages."""
+    if pages is None:
+        pages = current_app.extensions.setdefault(EXTENSION_KEY, {})
     page = pages.get(key)
     if page is None:
         page = pages[key] = draw({name: placeholder(name) for name in values})
         while len(pages) > MAX_PAGES:
-            pages.popitem(last=False)
+            del pages[next(iter(pages))]  # the oldest (dicts keep their order)
     for name, value in values.items():
         page = page.replace(placeholder(name), escape(value))
     return page

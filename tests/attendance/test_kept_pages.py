@@ -27,7 +27,7 @@ def without_tokens(page: str) -> str:
 def drawn_anew(app, monkeypatch, url: str, **cookies) -> str:
     """The page as the view draws it for this one phone, without the kept pages."""
     with monkeypatch.context() as patch:
-        patch.setattr(routes, "same_for_every_phone", lambda: False)
+        patch.setattr(routes, "same_for_everyone", lambda: False)
         phone = app.test_client()
         for name, value in cookies.items():
             phone.set_cookie(name, value)
@@ -139,7 +139,7 @@ def test_a_kept_confirmation_is_the_page_drawn_for_the_participant(app, client, 
     code = event.sessions[0].checkin_code
     kept = [confirmation(app.test_client(), code, name) for _ in range(3)]  # the first draws, the others are given it
     with monkeypatch.context() as patch:
-        patch.setattr(routes, "same_for_every_phone", lambda: False)
+        patch.setattr(routes, "same_for_everyone", lambda: False)
         anew = confirmation(app.test_client(), code, name)
     assert {without_card(page) for page in kept} == {without_card(anew)}
     assert ('class="button primary quiz-start"' in anew) == pre_test_open

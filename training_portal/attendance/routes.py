@@ -16,7 +16,7 @@ from ..events.routes import event_for_change, session_for_change
 from ..events.services import active_entries
 from ..extensions import db
 from ..i18n import current_language, per_language, uses_khmer_digits
-from ..page_cache import kept_page
+from ..page_cache import kept_page, same_for_everyone
 from ..quizzes.services import offer_for_new_participant as quiz_offer_for_new_participant
 from ..rate_limits import ParticipantLimit, limited_by
 from ..templating import local_datetime
@@ -124,7 +124,7 @@ def checkin_form(kind: str, event, formdata):
 
 
 def render_checkin(session, participant, kind=None, sent=None, status=200):
-    if participant is None and sent is None and same_for_every_phone():
+    if participant is None and sent is None and same_for_everyone():
         return fresh_checkin_page(session), status
     tokens = page_tokens()
     return draw_checkin(session, participant, checkin_page(session.event, tokens, kind, sent), tokens), status
@@ -133,11 +133,6 @@ def render_checkin(session, participant, kind=None, sent=None, status=200):
 def draw_checkin(session, participant, page: dict, tokens: dict) -> str:
     return render_template("attendance/checkin.html", session=session, event=session.event, participant=participant,
                            page=page, csrf_token=lambda: tokens["csrf_token"])
-
-
-def same_for_every_phone() -> bool:
-    """Nothing on this request's page depends on who asks: no query string, no staff login, no message waiting."""
-    return not request.args and "_flashes" not in browser_session and not current_user.is_authenticated
 
 
 def fresh_checkin_page(session) -> str:
@@ -237,7 +232,7 @@ def checkin_answer(session, result):
               "csrf_token": generate_csrf()}
     # A participant created by this very check-in has no test attempts yet: the quiz offer needs no query.
     known_offer = quiz_offer_for_new_participant(session.event) if result.new_participant else None
-    if known_offer is not None and same_for_every_phone():
+    if known_offer is not None and same_for_everyone():
         page = new_participant_confirmation(session, result, known_offer, values)
     else:
         page = draw_confirmation(session, result, known_offer, values)

@@ -16,6 +16,7 @@ from ..auth.forms import ConfirmForm
 from ..database import end_reading, reading_only
 from ..events.models import Event
 from ..extensions import csrf, db
+from ..page_cache import kept_page, same_for_everyone
 from ..rate_limits import ParticipantLimit, limited_by
 from . import bp, services
 from .forms import PHASE_LABELS, EventQuizzesForm, answer_form_class, question_field_name
@@ -97,9 +98,25 @@ def participant_state(event_id: int):
 
 
 def render_quiz(event, phase, quiz, answers, participant, message=None, status=200):
+    # The page's CSRF token, the language switch's included, is the one its answers are sent with.
+    tokens = {"csrf_token": lambda: answers["csrf_token"]} if answers else {}
     return render_template("quizzes/take.html", event=event, phase=phase, phase_label=PHASE_LABELS[phase], quiz=quiz,
                            answers=answers, questions_html=questions_html, participant=participant, message=message,
-                           rule=MULTIPLE_CHOICE_RULE, autosave_key=autosave_key(event, phase, quiz)), status
+                           rule=MULTIPLE_CHOICE_RULE, autosave_key=autosave_key(event, phase, quiz), **tokens), status
+
+
+def fresh_quiz(event, phase, quiz, participant):
+    """A quiz page with nothing ticked. It is the same for every participant but for its CSRF token and
+    idempotency key, so it is drawn once per answer sheet, kept with the sheet's questions (see
+    questions_html), and each request fills in its own values (page_cache)."""
+    values = {"csrf_token": generate_csrf(), "idempotency_key": services.new_idempotency_key()}
+    if not same_for_everyone():
+        return render_quiz(event, phase, quiz, blank_answers(values), participant)
+
+    def draw(holes: dict) -> str:
+        return render_quiz(event, phase, quiz, blank_answers(holes), participant)[0]
+
+    return kept_page(("page", request.path, event.title), values, draw, pages=quiz.drawn), 200
 
 
 def questions_html(quiz, ticked: dict) -> Markup:
@@ -121,10 +138,11 @@ def draw_questions(quiz, ticked: dict) -> Markup:
     return Markup(template.render(quiz=quiz, ticked=ticked, field_name=question_field_name))
 
 
-def blank_answers() -> dict:
-    """What a fresh quiz page's form holds: nothing ticked, a new idempotency key. The page draws the form
-    itself, so a GET builds no WTForms form (only an answer that was sent is validated by one)."""
-    return {"csrf_token": generate_csrf(), "idempotency_key": services.new_idempotency_key(), "submit_incomplete": "",
+def blank_answers(values: dict) -> dict:
+    """What a fresh quiz page's form holds: nothing ticked, the CSRF token and a new idempotency key (from
+    ``values``). The page draws the form itself, so a GET builds no WTForms form (only an answer that was
+    sent is validated by one)."""
+    return {"csrf_token": values["csrf_token"], "idempotency_key": values["idempotency_key"], "submit_incomplete": "",
             "ticked": {}, "has_errors": False}
 
 
@@ -163,7 +181,7 @@ def take_quiz(event_id: int, phase: str):
             if not services.phase_is_open(event, phase):
                 flash(_("This test is not open now."), "info")
                 return redirect(url_for("quizzes.participant_page", event_id=event.id))
-            return render_quiz(event, phase, quiz, blank_answers(), participant)
+            return fresh_quiz(event, phase, quiz, participant)
         form = answer_form_class(quiz)()
         if (problem := answers_not_ready(quiz, form, participant)) is not None:
             return render_quiz(event, phase, quiz, sent_answers(quiz, form), participant, *problem)
