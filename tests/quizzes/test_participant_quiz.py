@@ -179,3 +179,20 @@ def test_quiz_submissions_are_limited_per_phone_not_per_wifi_address(app, partic
                                      {**form_answers(quiz, "A", "AB", "B"), "idempotency_key": "neighbour"})
     assert response.status_code == 302
     assert attempt_count() == 2
+
+
+def test_a_single_choice_sent_with_several_values_counts_its_first_and_checkboxes_count_all(
+        participant_client, participant, event, quiz):
+    open_phase(event, Phase.PRE)
+    single, multiple, true_false = sorted(quiz.questions, key=lambda question: question.position)
+    form = {f"q{single.id}": [str(single.options[0].id), str(single.options[1].id)],  # right, then wrong
+            f"q{multiple.id}": [str(multiple.options[0].id), str(multiple.options[1].id)],  # both right ones
+            f"q{true_false.id}": ["not a number"], "idempotency_key": "k-several"}
+    assert participant_client.post_form(f"/p/events/{event.id}/pre", {**form, "submit_incomplete": "1"}).status_code == 302
+    attempt = db.session.scalar(select(QuizAttempt))
+    assert (attempt.correct_count, attempt.question_count) == (2, 3)
+    answers = {answer.question_id: answer for answer in attempt.answers}
+    assert [option.id for option in answers[single.id].selected] == [single.options[0].id]
+    assert sorted(option.id for option in answers[multiple.id].selected) == sorted(
+        option.id for option in multiple.options[:2])
+    assert answers[true_false.id].selected == [] and not answers[true_false.id].is_correct

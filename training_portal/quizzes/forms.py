@@ -1,3 +1,4 @@
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -5,7 +6,6 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..attendance.models import AgeBand, Sex
-from ..forms import Form, MultiCheckboxField
+from ..forms import Form
 from . import services
 from .models import Phase, QuestionKind, Quiz
 
@@ -144,8 +144,12 @@ def question_field_name(question) -> str:
     return f"q{question.id}"
 
 
-class AnswerFormBase(Form):
-    """The participant's quiz; its questions are added by answer_form_class()."""
+class AnswerForm(Form):
+    """The participant's quiz as sent. The CSRF token, the idempotency key and the "hand in as it is" flag
+    are its fields; the answers are read from the form data by question (``q<question id>``: one value
+    for a single choice, several for "tick every correct answer"). What an answer may be is checked by
+    the scoring (services.clean_selections), so the questions need no fields of their own: building one
+    per question for every submission was a tenth of its cost."""
 
     class Meta:
         # The view checks the token itself, so that a missing or stale token
@@ -155,12 +159,18 @@ class AnswerFormBase(Form):
     idempotency_key = HiddenField()
     submit_incomplete = HiddenField()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sent = request.form
+
     def selections(self, quiz: Quiz) -> dict[int, list[int]]:
+        """{question id: the option ids ticked} (for a single choice, the first value sent)."""
         chosen = {}
         for question in quiz.questions:
-            value = getattr(self, question_field_name(question)).data
-            values = value if isinstance(value, list) else ([value] if value else [])
-            chosen[question.id] = [int(v) for v in values if str(v).isdigit()]
+            values = self.sent.getlist(question_field_name(question))
+            if question.kind != QuestionKind.MULTIPLE:
+                values = values[:1]
+            chosen[question.id] = [int(value) for value in values if value.isdigit()]
         return chosen
 
     def unanswered_numbers(self, quiz: Quiz) -> list[int]:
@@ -169,38 +179,6 @@ class AnswerFormBase(Form):
 
     def csrf_failed(self) -> bool:
         return bool(getattr(self, "csrf_token", None) and self.csrf_token.errors)
-
-
-ANSWER_FORM_CLASSES: dict[tuple, type] = {}
-
-
-def answer_form_class(quiz) -> type[AnswerFormBase]:
-    """A form class with one field per question: radio buttons, or checkboxes for multiple choice.
-
-    The page draws the questions itself and the choices are checked by the scoring
-    (services.clean_selections), so a class depends only on the questions' ids, kinds and
-    options: it is built once per quiz and reused.
-    """
-    signature = tuple((question.id, question.kind == QuestionKind.MULTIPLE, tuple(o.id for o in question.options))
-                      for question in quiz.questions)
-    form_class = ANSWER_FORM_CLASSES.get(signature)
-    if form_class is not None:
-        return form_class
-
-    class AnswerForm(AnswerFormBase):
-        pass
-
-    for question_id, multiple, option_ids in signature:
-        choices = [(str(option_id), str(option_id)) for option_id in option_ids]
-        field_class = MultiCheckboxField if multiple else RadioField
-        name = f"q{question_id}"
-        # The label is never shown (the page draws the questions); given, WTForms does not translate a
-        # made-up one for every field of every form built.
-        setattr(AnswerForm, name, field_class(name, choices=choices, validate_choice=False))
-    if len(ANSWER_FORM_CLASSES) > 256:
-        ANSWER_FORM_CLASSES.clear()
-    ANSWER_FORM_CLASSES[signature] = AnswerForm
-    return AnswerForm
 
 
 def cell_name(row: str, question) -> str:

@@ -19,7 +19,7 @@ from ..extensions import csrf, db
 from ..page_cache import kept_page, same_for_everyone
 from ..rate_limits import ParticipantLimit, limited_by
 from . import bp, services
-from .forms import PHASE_LABELS, EventQuizzesForm, answer_form_class, question_field_name
+from .forms import PHASE_LABELS, AnswerForm, EventQuizzesForm, question_field_name
 from .models import Phase
 
 SUBMISSION_REFUSALS = {
@@ -182,7 +182,7 @@ def take_quiz(event_id: int, phase: str):
                 flash(_("This test is not open now."), "info")
                 return redirect(url_for("quizzes.participant_page", event_id=event.id))
             return fresh_quiz(event, phase, quiz, participant)
-        form = answer_form_class(quiz)()
+        form = AnswerForm()
         if (problem := answers_not_ready(quiz, form, participant)) is not None:
             return render_quiz(event, phase, quiz, sent_answers(quiz, form), participant, *problem)
         page = url_for("quizzes.participant_page", event_id=event.id)
