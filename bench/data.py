@@ -267,10 +267,17 @@ def _bulk_insert(sqlite: bool, table: str, columns: tuple, rows: list) -> None:
 
 def analyze() -> None:
     """Planner statistics; on PostgreSQL also the visibility map that index-only scans need, which a
-    COPY leaves unset and autovacuum sets soon after for a year of past data."""
+    COPY leaves unset and autovacuum sets soon after for a year of past data.
+
+    On PostgreSQL only the tables that hold rows: a table analyzed while empty is planned as empty
+    (foreign key checks included, as sequential scans) until autovacuum analyzes it again, and the
+    flows fill the answer tables faster than that. A real database is analyzed by autovacuum once a
+    table has rows."""
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM ANALYZE")
+            for table in db.metadata.sorted_tables:
+                if connection.execute(sa.select(sa.exists().select_from(table))).scalar():
+                    connection.exec_driver_sql(f"VACUUM ANALYZE {table.name}")
         return
     with db.engine.begin() as connection:
         connection.exec_driver_sql("ANALYZE")
