@@ -597,7 +597,9 @@ def insert_answers(attempt_id: int, quiz: Quiz, chosen: dict[int, set[int]],
 
 
 INSERT_ANSWERS = Answer.__table__.insert().returning(Answer.question_id, Answer.id)
-INSERT_SELECTIONS = sa.insert(answer_selections)
+# With RETURNING, SQLAlchemy sends many rows as one INSERT ... VALUES (...), (...) on both databases;
+# without, psycopg sends a statement per ticked option.
+INSERT_SELECTIONS = sa.insert(answer_selections).returning(answer_selections.c.answer_id)
 
 
 @dataclass
