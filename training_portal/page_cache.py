@@ -15,6 +15,7 @@ tests/quizzes/test_kept_quiz_page.py compare kept pages with the pages drawn ane
 """
 
 import secrets
+import threading
 from collections.abc import Callable, Hashable
 
 from flask import current_app, request, session
@@ -25,6 +26,7 @@ MAX_PAGES = 256
 EXTENSION_KEY = "page_cache"
 # Unguessable, so that nothing a person writes (an event's title) can contain a placeholder.
 _MARK = secrets.token_hex(12)
+_keeping = threading.Lock()
 
 
 def placeholder(name: str) -> str:
@@ -47,9 +49,11 @@ def kept_page(key: Hashable, values: dict[str, str], draw: Callable[[dict[str, s
         pages = current_app.extensions.setdefault(EXTENSION_KEY, {})
     page = pages.get(key)
     if page is None:
-        page = pages[key] = draw({name: placeholder(name) for name in values})
-        while len(pages) > MAX_PAGES:
-            del pages[next(iter(pages))]  # the oldest (dicts keep their order)
+        page = draw({name: placeholder(name) for name in values})
+        with _keeping:  # threads of a gthread worker may keep pages at the same moment
+            pages[key] = page
+            while len(pages) > MAX_PAGES:
+                del pages[next(iter(pages))]  # the oldest (dicts keep their order)
     for name, value in values.items():
         page = page.replace(placeholder(name), escape(value))
     return page
