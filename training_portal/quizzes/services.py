@@ -20,7 +20,7 @@ from .. import worker_cache
 from ..attendance import summary as attendance_summary
 from ..attendance.models import AgeBand, Attendance, CheckInMethod, Participant, Sex
 from ..auth.models import User
-from ..database import attach_inserted, insert_row
+from ..database import attach_inserted, insert_row, insert_values
 from ..events.models import Event, Session, TargetGroup
 from ..extensions import db
 from ..i18n import current_language
@@ -528,13 +528,14 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
     savepoint, or, when the attempt is the ``whole_transaction`` (nothing else was written in it), by
     rolling that back.
     """
-    # In one query: the attempt sent with this key, and this participant's attempt for the phase.
-    found = db.session.scalars(ATTEMPTS_OF_PHASE_OR_KEY if idempotency_key else ATTEMPTS_OF_PHASE, {
+    # In one query: the attempt sent with this key, and this participant's attempt for the phase (their
+    # columns only: an object is built only for an attempt to return).
+    found = db.session.execute(ATTEMPTS_OF_PHASE_OR_KEY if idempotency_key else ATTEMPTS_OF_PHASE, {
         "participant_id": participant.id, "event_id": event.id, "phase": phase, "key": idempotency_key}).all()
-    existing = next((attempt for attempt in found if (attempt.participant_id, attempt.event_id, attempt.phase) == (
-        participant.id, event.id, phase)), None)
-    if existing is not None:
-        return existing, False
+    existing_id = next((attempt.id for attempt in found if (attempt.participant_id, attempt.event_id, attempt.phase)
+                        == (participant.id, event.id, phase)), None)
+    if existing_id is not None:
+        return db.session.get(QuizAttempt, existing_id), False
     if any(attempt.idempotency_key == idempotency_key for attempt in found):
         idempotency_key = None  # a reused key from elsewhere: never attach to someone else's attempt
     # The caller's answer sheet when it is this phase's quiz (the page already read it).
@@ -577,29 +578,25 @@ def _this_phase() -> sa.ColumnElement:
 
 
 # Built once: building them cost as much as running them.
-ATTEMPTS_OF_PHASE = select(QuizAttempt).where(_this_phase())
-ATTEMPTS_OF_PHASE_OR_KEY = select(QuizAttempt).where(
+ATTEMPT_KEYS = (QuizAttempt.id, QuizAttempt.participant_id, QuizAttempt.event_id, QuizAttempt.phase,
+                QuizAttempt.idempotency_key)
+ATTEMPTS_OF_PHASE = select(*ATTEMPT_KEYS).where(_this_phase())
+ATTEMPTS_OF_PHASE_OR_KEY = select(*ATTEMPT_KEYS).where(
     sa.or_(_this_phase(), QuizAttempt.idempotency_key == sa.bindparam("key")))
 
 
 def insert_answers(attempt_id: int, quiz: Quiz, chosen: dict[int, set[int]],
                    correct_by_question: dict[int, bool]) -> None:
-    """The attempt's answers and their ticked options in two statements of the table (as ORM objects: two
-    per answer; through the ORM's bulk insert: twice the time of the table's own)."""
-    answer_ids = dict(db.session.execute(INSERT_ANSWERS, [
-        {"attempt_id": attempt_id, "question_id": question.id, "is_correct": correct_by_question[question.id]}
-        for question in quiz.questions
-    ]).all())
-    selections = [{"answer_id": answer_ids[question_id], "option_id": option_id}
+    """The attempt's answers and their ticked options, in one INSERT of each table (as ORM objects: two
+    per answer; through SQLAlchemy's many-rows INSERT: several times what the driver takes)."""
+    answer_ids = dict(insert_values(
+        Answer.__table__, ("attempt_id", "question_id", "is_correct"),
+        [(attempt_id, question.id, correct_by_question[question.id]) for question in quiz.questions],
+        returning=("question_id", "id")))
+    selections = [(answer_ids[question_id], option_id)
                   for question_id, option_ids in chosen.items() for option_id in sorted(option_ids)]
     if selections:
-        db.session.execute(INSERT_SELECTIONS, selections)
-
-
-INSERT_ANSWERS = Answer.__table__.insert().returning(Answer.question_id, Answer.id)
-# With RETURNING, SQLAlchemy sends many rows as one INSERT ... VALUES (...), (...) on both databases;
-# without, psycopg sends a statement per ticked option.
-INSERT_SELECTIONS = sa.insert(answer_selections).returning(answer_selections.c.answer_id)
+        insert_values(answer_selections, ("answer_id", "option_id"), selections)
 
 
 @dataclass
