@@ -3,7 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
+import wtforms
 from wtforms import SelectMultipleField, widgets
+from wtforms.validators import ValidationError
 
 from .i18n import page_translations
 
@@ -59,6 +61,33 @@ def choice_id(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         return 0
+
+
+class QuickChoiceCheck:
+    """A sent choice checked against a set of the choices' values. WTForms builds two objects per choice
+    to find the one sent, which was a twentieth of a participant's check-in (the province list). Choices
+    given otherwise than as (value, label) pairs are left to WTForms."""
+
+    def pre_validate(self, form):
+        choices = self.choices
+        if self.process_errors or not self.validate_choice or not isinstance(choices, list):
+            return super().pre_validate(form)
+        values = set()
+        for choice in choices:
+            if not isinstance(choice, tuple):
+                return super().pre_validate(form)
+            values.add(self.coerce(choice[0]))
+        if self.data not in values:
+            raise ValidationError(self.invalid_choice_message or self.gettext("Not a valid choice."))
+        return None
+
+
+class SelectField(QuickChoiceCheck, wtforms.SelectField):
+    pass
+
+
+class RadioField(QuickChoiceCheck, wtforms.RadioField):
+    pass
 
 
 class MultiCheckboxField(SelectMultipleField):

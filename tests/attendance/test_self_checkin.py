@@ -1,8 +1,10 @@
 """A participant checks in on their own phone at /c/<code>."""
 
+import pytest
 from sqlalchemy import select
 
-from tests.attendance.helpers import attendance_count, decoded_svg, form_values, open_event, participant_count, self_checkin
+from tests.attendance.helpers import (
+    attendance_count, decoded_svg, form_values, group_id, open_event, participant_count, self_checkin)
 from training_portal.attendance.models import Attendance, CheckInMethod, Participant
 from training_portal.extensions import db
 
@@ -171,3 +173,20 @@ def test_the_province_may_be_left_unstated(client, trainer):
     response = self_checkin(client, session.checkin_code, name="", province_id="")
     assert response.status_code == 200
     assert db.session.scalar(select(Participant)).province_id is None
+
+
+@pytest.mark.parametrize("fields", [
+    {"sex": "robot"},
+    {"age_band": "99_100"},
+    {"target_group_id": "police"},  # replaced by the police's id: a group this event is not for
+    {"target_group_id": "not-a-number"},
+    {"province_id": "99999"},
+], ids=["sex", "age band", "another event's group", "garbage group", "unknown province"])
+def test_a_choice_the_form_did_not_offer_is_refused_and_nothing_is_written(client, trainer, fields):
+    session = open_event(trainer).sessions[0]
+    if fields.get("target_group_id") == "police":
+        fields = {"target_group_id": str(group_id("police"))}
+    response = self_checkin(client, session.checkin_code, **fields)
+    assert response.status_code == 400
+    assert "Not a valid choice." in response.get_data(as_text=True)
+    assert attendance_count() == 0 and participant_count() == 0

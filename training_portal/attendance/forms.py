@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, IntegerField, StringField, SubmitField
 from wtforms.widgets import HiddenInput
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forms import Form
+from ..forms import Form, RadioField, SelectField, choice_id
 from . import services
 from .models import AgeBand, CheckInMethod, Sex
 
@@ -94,8 +94,8 @@ def form_labels(form_class) -> dict[str, str]:
 
 
 def group_id(value):
-    """An id from a select, None for its blank choice."""
-    return int(value) if value not in (None, "") else None
+    """An id from a select, None for its blank choice (garbage: 0, which no choice uses)."""
+    return choice_id(value) if value not in (None, "") else None
 
 
 class SelfCheckInForm(ParticipantFieldsMixin, CheckInKeyForm):
