@@ -52,6 +52,23 @@ def reading_only():
         g.reading_only = previous
 
 
+def reads_without_transaction() -> None:
+    """On PostgreSQL, let a GET's reads run without a transaction: a phone's page is then one round trip
+    to the server for its query instead of three (BEGIN, the query, ROLLBACK). Under READ COMMITTED each
+    statement reads its own snapshot anyway, so the reads see what they would have seen. Call it before
+    the request's first query, in a view that does not write on a GET. A POST keeps its reads in the
+    transaction of its writes (see end_reading); SQLite keeps its read transaction (it has no round
+    trips)."""
+    from .extensions import db
+
+    if request.method not in READ_ONLY_METHODS:
+        return
+    session = db.session()
+    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def end_reading() -> None:
     """On SQLite, end this request's reading transaction, keeping what it loaded, so that the writes
     that follow begin a transaction of their own (BEGIN IMMEDIATE, the write lock). PostgreSQL has no

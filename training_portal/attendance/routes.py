@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ..auth.forms import ConfirmForm
 from ..auth.services import log_action, staff_required
-from ..database import commit_keeping_objects, end_reading, reading_only
+from ..database import commit_keeping_objects, end_reading, reading_only, reads_without_transaction
 from ..events.models import Event, TargetGroup
 from ..events.routes import event_for_change, session_for_change
 from ..events.services import active_entries
@@ -86,6 +86,7 @@ def self_checkin(code: str):
     # Everything before the check-in itself only reads: on SQLite, phones checking in at the same
     # moment wait for each other only during services.check_in's own transaction.
     with reading_only():
+        reads_without_transaction()
         session = services.session_by_code(code)
         if session is None or not session.is_open:
             return (render_template("attendance/checkin_unavailable.html", session=session),

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from ..attendance.device import PARTICIPANT_COOKIE, remembered_card, remembered_participant
 from ..auth.forms import ConfirmForm
-from ..database import end_reading, reading_only
+from ..database import end_reading, reading_only, reads_without_transaction
 from ..events.models import Event
 from ..extensions import csrf, db
 from ..page_cache import kept_page, same_for_everyone
@@ -161,6 +161,7 @@ def take_quiz(event_id: int, phase: str):
     # Everything before the submission itself only reads: on SQLite, phones handing in at the same moment
     # wait for each other only during services.submit_attempt's own transaction.
     with reading_only():
+        reads_without_transaction()
         phase = Phase(phase)
         visit = services.quiz_visit(event_id, remembered_card(), phase)
         if visit is None:
