@@ -32,7 +32,10 @@ class Defaults:
     # stores the program's own choice (Setting "khmer_digits").
     KHMER_DIGITS = False
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+    # A pooled connection idle for longer than this is checked (a round trip) before a request uses it,
+    # and replaced if the database went away meanwhile (database.ping_idle_connections).
+    POOL_PING_AFTER_IDLE_SECONDS = 10
 
     # Staff sessions end after this much inactivity (the cookie is re-signed on
     # every request, so activity keeps it alive).
