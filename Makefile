@@ -3,7 +3,10 @@ VENV ?= .venv
 PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 5000
-WORKERS ?= 3
+# One sync worker per core: the participants' flows keep a core busy (bench/RESULTS.md). THREADS=4
+# turns them into gthread workers, for phones that reach the server directly over slow links (README).
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+THREADS ?= 1
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 DEFAULT_TEST_POSTGRES := postgresql://postgres@127.0.0.1:5432/test
@@ -38,7 +41,7 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) setup
 	@echo "Serving on http://$(HOST):$(PORT)/login"
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

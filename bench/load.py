@@ -40,14 +40,24 @@ class Reply:
 
 
 class Client:
-    """One virtual client: a keep-alive connection and a cookie jar."""
+    """One virtual client: a keep-alive connection and a cookie jar.
 
-    def __init__(self, port: int):
+    With a ``latency`` (seconds), the client is a phone that far away: each request waits that long
+    before it is sent (the connection's handshake, or the request's and the previous answer's way
+    over the link), and when the server closes the connection after an answer, the client closes its
+    side that long afterwards (the answer's way to the phone and the phone's close back), which is
+    when a server that waits for the client's close hears of it.
+    """
+
+    def __init__(self, port: int, latency: float = 0.0):
         self.port = port
+        self.latency = latency
         self.reader = self.writer = None
         self.cookies: dict[str, str] = {}
 
-    async def close(self) -> None:
+    async def close(self, linger: float = 0.0) -> None:
+        if linger:
+            await asyncio.sleep(linger)
         if self.writer is not None:
             self.writer.close()
             try:
@@ -58,6 +68,8 @@ class Client:
 
     async def request(self, method: str, path: str, form: dict | list | None = None,
                       headers: dict | None = None) -> Reply:
+        if self.latency:
+            await asyncio.sleep(self.latency)
         for attempt in (1, 2):
             if self.writer is None:
                 self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
@@ -121,7 +133,7 @@ class Client:
                 else:
                     self.cookies[name] = cookie_value
         if (reply.header("connection") or "").lower() == "close":
-            await self.close()
+            await self.close(linger=self.latency)
         return reply
 
 
@@ -162,11 +174,13 @@ class Result:
 
 
 async def run_load(name: str, port: int, flow, clients: int, seconds: float, warmup: float,
-                   max_flows: int, setup=None) -> Result:
+                   max_flows: int, setup=None, latency: float = 0.0, ended_in_window: bool = False) -> Result:
     """Run ``flow(client, number)`` from ``clients`` concurrent clients for ``seconds`` after ``warmup``.
 
     Each flow number is used once (distinct participants); a flow that raises
-    or returns False is an error. Bounded by time and by ``max_flows``.
+    or returns False is an error. Bounded by time and by ``max_flows``. ``latency``: see Client.
+    A flow is measured when it began and ended within the ``seconds``, or, with ``ended_in_window``
+    (flows that take longer than the window), when it ended within them.
     """
     result = Result(name)
     counter = iter(range(max_flows))
@@ -175,7 +189,7 @@ async def run_load(name: str, port: int, flow, clients: int, seconds: float, war
     stop_at = measure_from + seconds
 
     async def worker():
-        client = Client(port)
+        client = Client(port, latency)
         if setup is not None:
             await setup(client)
         try:
@@ -197,7 +211,7 @@ async def run_load(name: str, port: int, flow, clients: int, seconds: float, war
                         result.error_samples.append(problem)
                     continue
                 result.succeeded.append(number)
-                if measure_from <= began and ended <= stop_at:
+                if (ended_in_window or measure_from <= began) and measure_from <= ended <= stop_at:
                     result.completed += 1
                     result.latencies.append(ended - began)
         finally:

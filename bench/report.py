@@ -57,6 +57,20 @@ def render(about: dict, figures: list, seconds: float, args) -> str:
         for key, (rows, second, succeeded, ok) in figure["verify"].items():
             lines.append(f"| {figure['kind']} | {key} | {rows} | {second} | {succeeded} | {mark(ok)} |")
 
+    rooms = [room for figure in figures for room in figure.get("slow_room", [])]
+    if rooms:
+        lines += ["", "## A room of phones on a slow link (SQLite)", "",
+                  f"{rooms[0]['phones']} clients each submit the pre-test (GET and POST) with "
+                  f"{rooms[0]['latency'] * 1000:.0f} ms added before each request and before closing a connection the "
+                  "server closed, as a phone that far away would (bench/slow_room.py). A sync worker waits for each "
+                  "client's close before its next request. A submission's floor is "
+                  f"{2 * rooms[0]['latency'] * 1000:.0f} ms on a kept connection, "
+                  f"{4 * rooms[0]['latency'] * 1000:.0f} ms when the server closes each one.", "",
+                  "| server | submissions per second | p50 ms | p99 ms | errors |", "|---|---:|---:|---:|---:|"]
+        for room in rooms:
+            lines.append(f"| {room['server']} | {room['rate']:.1f} | {room['p50_ms']:.0f} | {room['p99_ms']:.0f} | "
+                         f"{room['errors']} |")
+
     lines += ["", "## Dashboard and exports", "",
               "| database | measurement | figure | target |", "|---|---|---|---|"]
     for figure in figures:

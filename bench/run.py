@@ -10,7 +10,6 @@ import asyncio
 import json
 import os
 import platform
-import re
 import shutil
 import sqlite3
 import subprocess
@@ -23,7 +22,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from . import data, flows, load, pages, server
+from . import data, flows, load, pages, server, slow_room
+from .server import SERVER_CONFIGS
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -31,23 +31,6 @@ POSTGRES_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres
 CLIENTS = 16
 
 
-def make_run_workers() -> int:
-    """The number of sync workers `make run` serves the app with (the Makefile's WORKERS)."""
-    found = re.search(r"^WORKERS \?= (\d+)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
-    return int(found.group(1))
-
-
-def one_worker_per_core() -> int:
-    """Sync workers for a server whose work is all CPU: one per core (another when that is what `make run`
-    starts, so that the row differs)."""
-    cores = os.cpu_count() or 2
-    return cores if cores != make_run_workers() else cores + 1
-
-
-# The server as `make run` starts it (a worker more than the cores: over phones' slow connections a sync
-# worker waits for each client to close); then one worker per core, where more workers than cores only
-# share them more thinly (the load generator runs beside them); then threads.
-SERVER_CONFIGS = [("sync", make_run_workers(), 1), ("sync", one_worker_per_core(), 1), ("gthread", 2, 4)]
 FLOWS = ("checkin", "scan", "quiz")
 
 TARGET_FLOW_RATIO = 0.15
@@ -294,10 +277,7 @@ def run_database(kind: str, folder: Path, args) -> dict:
         offsets = {"checkin": 0, "scan": 0, "quiz": 0}
         succeeded = {"checkin": 0, "scan": 0, "quiz": 0}
         figures["load"] = {}
-        for worker_class, workers, threads in SERVER_CONFIGS:
-            label = f"{worker_class} {workers}w" + (f"x{threads}t" if threads > 1 else "")
-            if (worker_class, workers, threads) == SERVER_CONFIGS[0]:
-                label += " (make run)"
+        for worker_class, workers, threads, label in SERVER_CONFIGS:
             with server.gunicorn(database.url, workers, worker_class, threads, folder / f"gunicorn-{kind}.log") as port:
                 results = asyncio.run(measure_server(port, fd, args.seconds, offsets, args.flows or FLOWS))
             for key in succeeded:
@@ -309,6 +289,10 @@ def run_database(kind: str, folder: Path, args) -> dict:
                 f"{k} {r.rate:.1f}/s ratio {ratio(r):.3f} (rounds " + "/".join(f"{x:.3f}" for x in r.extra["ratios"])
                 + f") p99 {r.percentile(0.99):.0f} ms errors {r.errors}"
                 for k, r in results.items() if k != "healthz"))
+        if kind == "sqlite" and not args.flows:  # how the servers take a room of far phones (any database)
+            figures["slow_room"] = slow_room.measure(database.url, fd, offsets["quiz"], folder / "gunicorn-slow.log")
+            succeeded["quiz"] += sum(len(room.pop("succeeded")) for room in figures["slow_room"])
+            log(f"{kind}: slow room {figures['slow_room']}")
         figures["verify"] = verify_rows(app, fd, succeeded)
         log(f"{kind}: rows {figures['verify']}")
         if args.flows:  # load flows only: no dashboard, downloads, exports or pages

@@ -1,6 +1,7 @@
 """Start and stop the app under gunicorn for a benchmark run."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -12,6 +13,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def make_run_workers() -> int:
+    """The number of sync workers `make run` serves the app with: the Makefile's WORKERS, one per core."""
+    found = re.search(r"^WORKERS \?= (\d+)$", (ROOT / "Makefile").read_text(), re.MULTILINE)
+    return int(found.group(1)) if found else os.cpu_count() or 2
+
+
+# (worker class, workers, threads, label): the server as `make run` starts it (one sync worker per core);
+# with a worker more (as `make run` served before: on two cores, beside the load generator, each flow
+# then costs its worker more CPU); and with threads (`make run THREADS=4`), for phones on slow links.
+SERVER_CONFIGS = [
+    ("sync", make_run_workers(), 1, f"sync {make_run_workers()}w (make run)"),
+    ("sync", make_run_workers() + 1, 1, f"sync {make_run_workers() + 1}w"),
+    ("gthread", make_run_workers(), 4, f"gthread {make_run_workers()}wx4t (make run THREADS=4)"),
+]
 
 
 def free_port() -> int:
