@@ -145,6 +145,8 @@ def insert_values(table: sa.Table, columns: tuple[str, ...], rows: list[tuple],
     driver takes to run it."""
     from .extensions import db
 
+    if not rows:
+        return []
     connection = db.session.connection()
     statement = values_statement(table.name, columns, len(rows), connection.dialect.paramstyle, returning)
     result = connection.exec_driver_sql(statement, tuple(value for row in rows for value in row))

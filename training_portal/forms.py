@@ -1,9 +1,9 @@
-"""The base form: WTForms' own messages translated through our catalogues."""
+"""The base form (WTForms' own messages translated through our catalogues) and the choice fields the forms share."""
 
+import wtforms
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
-import wtforms
 from wtforms import SelectMultipleField, widgets
 from wtforms.validators import ValidationError
 
