@@ -201,13 +201,14 @@ def stored_keys(url: str) -> list[str]:
 
 
 def test_a_worker_killed_during_check_ins_loses_no_check_in_and_retries_count_once(served):
-    """Rounds of 24 phones checking in at once; when the first is answered, one worker gets SIGKILL. Until
-    a round has a phone whose request died with the worker (at most 4 rounds), then every phone retries."""
+    """Rounds of 48 phones checking in at once; when the first is answered, one worker gets SIGKILL (enough
+    phones that every worker still has some to answer then). Until a round has a phone whose request
+    died with the worker (at most 4 rounds), then every phone retries."""
     with served["start"](workers=3) as (base, master):
         sent: list[tuple[Phone, dict]] = []
         interrupted = 0
         for round_number in range(4):
-            phones = [Phone(base) for _ in range(24)]
+            phones = [Phone(base) for _ in range(48)]
             forms = [checkin_form(phone, served, f"Driver {round_number}-{n}") for n, phone in enumerate(phones)]
             confirmed: dict[int, bool] = {}
             barrier = threading.Barrier(len(phones) + 1)
@@ -227,9 +228,10 @@ def test_a_worker_killed_during_check_ins_loses_no_check_in_and_retries_count_on
             threads = [threading.Thread(target=check_in, args=(number,)) for number in range(len(phones))]
             for thread in threads:
                 thread.start()
+            victim = worker_pids(master.pid)[0]  # found beforehand: at the first answer, every moment counts
             barrier.wait()
             first_answer.wait(timeout=30)  # the workers are busy with the others now
-            os.kill(worker_pids(master.pid)[0], signal.SIGKILL)
+            os.kill(victim, signal.SIGKILL)
             for thread in threads:
                 thread.join(timeout=90)
 
