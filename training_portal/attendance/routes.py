@@ -19,6 +19,7 @@ from ..i18n import current_language, per_language, uses_khmer_digits
 from ..page_cache import kept_page, same_for_everyone
 from ..quizzes.services import offer_for_new_participant as quiz_offer_for_new_participant
 from ..rate_limits import ParticipantLimit, limited_by
+from ..redirects import local_path
 from ..templating import local_datetime
 from ..timeutil import utcnow
 from . import bp, services, sheets
@@ -299,8 +300,7 @@ def session_action(session_id: int, action: str, message: str):
 
 def local_next() -> str | None:
     """The form's ``next`` when it is a path on this site."""
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else None
+    return local_path(request.form.get("next"))
 
 
 @bp.post("/sessions/<int:session_id>/checkin/open")
