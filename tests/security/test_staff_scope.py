@@ -4,6 +4,8 @@ The world (conftest.py): the trainer's event, with Dara Sok (phone 012345678) ch
 trainer with an event of their own, who has never met her.
 """
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -53,9 +55,10 @@ def test_her_full_phone_number_or_card_finds_her_with_only_her_name_and_group(ap
 
 def test_a_returning_participant_found_by_full_phone_is_checked_in_once(app, world, own_session):
     client = client_for(app, world, "other_trainer").english()
-    response = client.post_form(f"/sessions/{own_session.id}/walk-in/returning",
-                                {"participant_id": world.participant.id, "key": KEY, "q": "012 345 678"},
-                                follow_redirects=True)
+    found = search(client, own_session, "012 345 678").split('class="found-list"')[1].split("</form>")[0]
+    sent = dict(re.findall(r'name="(\w+)" type="hidden" value="([^"]*)"', found))
+    assert sent["participant_id"] == str(world.participant.id) and sent["q"] == "012 345 678"
+    response = client.post(f"/sessions/{own_session.id}/walk-in/returning", data=sent, follow_redirects=True)
     assert "Dara Sok is checked in." in response.get_data(as_text=True)
     attendance = db.session.scalar(select(Attendance).where(Attendance.session_id == own_session.id))
     assert attendance.participant_id == world.participant.id and attendance.method == CheckInMethod.WALK_IN
