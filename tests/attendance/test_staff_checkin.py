@@ -118,9 +118,16 @@ def test_usb_scanner_form_works_without_javascript(trainer_client, trainer):
     assert "Checked in" in page and "Vanna" in page
 
 
+def met_at_an_earlier_event(participant, trainer):
+    """The participant registered for an earlier event of this trainer's."""
+    services.register(make_event(trainer, title="Earlier training", trainers=[trainer]), participant, trainer)
+    db.session.commit()
+    return participant
+
+
 def test_walk_in_search_finds_returning_participants_first(trainer_client, trainer):
     session = make_event(trainer, trainers=[trainer]).sessions[0]
-    make_participant("Sokha Chan", phone="012345678")
+    met_at_an_earlier_event(make_participant("Sokha Chan", phone="012345678"), trainer)
     by_name = trainer_client.get(f"/sessions/{session.id}/roster?q=sokha").get_data(as_text=True)
     by_phone = trainer_client.get(f"/sessions/{session.id}/roster?q=012 345").get_data(as_text=True)
     assert "Sokha Chan" in by_name and "Sokha Chan" in by_phone
@@ -129,7 +136,7 @@ def test_walk_in_search_finds_returning_participants_first(trainer_client, train
 
 def test_returning_participant_is_checked_in_from_the_search(trainer_client, trainer):
     session = make_event(trainer, trainers=[trainer]).sessions[0]
-    participant = make_participant("Sokha Chan")
+    participant = met_at_an_earlier_event(make_participant("Sokha Chan"), trainer)
     trainer_client.post_form(f"/sessions/{session.id}/walk-in/returning", {"participant_id": participant.id, "key": KEY})
     attendance = db.session.scalar(select(Attendance))
     assert attendance.participant_id == participant.id and attendance.method == CheckInMethod.WALK_IN

@@ -67,7 +67,7 @@ EXPECTED_GET = {
     "quizzes.question_edit": ASSIGNED_ONLY,
     "quizzes.quiz_template": STAFF_ONLY,
     "quizzes.quiz_upload": STAFF_ONLY,
-    "quizzes.phase_counts": STAFF_ONLY,
+    "quizzes.phase_counts": ASSIGNED_ONLY,
     "quizzes.paper_entry": ASSIGNED_ONLY,
     "quizzes.results": ASSIGNED_ONLY,
     "quizzes.participant_page": PUBLIC,

@@ -1,6 +1,7 @@
 """Uploads are accepted only as real xlsx workbooks within size and row limits (ASVS V5.2)."""
 
 import io
+import re
 import time
 import zipfile
 
@@ -8,6 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from tests.security.conftest import client_for, snapshot
+from training_portal.quizzes.sheets import TEMPLATE_HEADERS
 
 
 def real_xlsx(rows=(("Name", "Sex"), ("Sokha", "F"))) -> bytes:
@@ -119,4 +121,48 @@ def test_a_sheet_with_too_many_rows_is_refused(app, world):
                                 {"sheet": (io.BytesIO(real_xlsx(rows)), "big.xlsx")},
                                 content_type="multipart/form-data")
     assert response.status_code == 400
+    assert snapshot() == before
+
+
+def with_blank_rows(data: bytes, blank_rows: int = 0, dimension: str | None = None) -> bytes:
+    """The workbook with ``blank_rows`` empty rows after its own, and/or another declared dimension ("": none)."""
+    part = "xl/worksheets/sheet1.xml"
+    source = zipfile.ZipFile(io.BytesIO(data))
+    sheet = source.read(part).decode()
+    if dimension is not None:
+        sheet = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{dimension}"/>' if dimension else "", sheet)
+    if blank_rows:
+        rows = "".join(f'<row r="{number}"/>' for number in range(10, 10 + blank_rows))
+        sheet = sheet.replace("</sheetData>", rows + "</sheetData>")
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as copy:
+        for info in source.infolist():
+            copy.writestr(info.filename, sheet if info.filename == part else source.read(info.filename))
+    return output.getvalue()
+
+
+SHEET_HEADER = ("Name", "Sex", "Age band", "Target group")
+QUIZ_HEADER = tuple(TEMPLATE_HEADERS)
+HUGE = {"200,000 blank rows": {"blank_rows": 200_000},
+        "200,000 blank rows and no dimension": {"blank_rows": 200_000, "dimension": ""}, "a declared A1:Z1048576": {"dimension": "A1:Z1048576"},
+        "blank rows and a small dimension": {"blank_rows": 200_000, "dimension": "A1:D2"}}
+
+
+@pytest.mark.parametrize("kind", list(HUGE))
+def test_a_sheet_with_huge_declared_dimensions_or_many_blank_rows_is_refused_quickly(app, world, kind):
+    client = client_for(app, world, "trainer").english()
+    uploads_ = [(f"/sessions/{world.session.id}/sheet", "sheet", {}, SHEET_HEADER, "more than 1,000 rows"),
+                (f"/events/{world.event.id}/participants/sheet", "sheet", {}, SHEET_HEADER, "more than 1,000 rows"),
+                ("/quizzes/upload", "file", {"title_en": "Uploaded quiz"}, QUIZ_HEADER, "At most 200 questions")]
+    before = snapshot()
+    for url, field, fields, header, message in uploads_:
+        data = with_blank_rows(real_xlsx([header]), **HUGE[kind])
+        assert len(data) < 1024 * 1024
+        started = time.monotonic()
+        response = client.post_form(url, {**fields, field: (io.BytesIO(data), "blank.xlsx")},
+                                    content_type="multipart/form-data")
+        elapsed = time.monotonic() - started
+        assert response.status_code == 400, (url, kind)
+        assert message in response.get_data(as_text=True), (url, kind)
+        assert elapsed < 3, (url, kind, elapsed)
     assert snapshot() == before

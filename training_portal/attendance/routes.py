@@ -19,6 +19,7 @@ from ..i18n import current_language, per_language, uses_khmer_digits
 from ..page_cache import kept_page, same_for_everyone
 from ..quizzes.services import offer_for_new_participant as quiz_offer_for_new_participant
 from ..rate_limits import ParticipantLimit, limited_by
+from ..redirects import local_path
 from ..templating import local_datetime
 from ..timeutil import utcnow
 from . import bp, services, sheets
@@ -299,8 +300,7 @@ def session_action(session_id: int, action: str, message: str):
 
 def local_next() -> str | None:
     """The form's ``next`` when it is a path on this site."""
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else None
+    return local_path(request.form.get("next"))
 
 
 @bp.post("/sessions/<int:session_id>/checkin/open")
@@ -402,7 +402,7 @@ def roster(session_id: int):
 
 def render_roster(session, walk_in_form, status=200):
     search = SearchForm(request.args)
-    found = services.search_participants(search.q.data) if search.validate() else []
+    found = services.search_participants(search.q.data, current_user) if search.validate() else []
     checked_in = {attendance.participant_id for attendance in services.roster(session)}
     return render_template(
         "attendance/roster.html", session=session, event=session.event, attendances=services.roster(session),
@@ -429,14 +429,20 @@ def walk_in(session_id: int):
 @staff_required
 def walk_in_returning(session_id: int):
     session = session_for_change(session_id)
-    form = ReturningWalkInForm()
-    participant = db.session.get(Participant, form.participant_id.data) if form.validate_on_submit() else None
-    if participant is not None and participant.anonymised_at is None:
+    form, search = ReturningWalkInForm(), SearchForm(request.form)
+    if not form.validate_on_submit():
+        flash(_("Reload the page and try again."), "error")
+        return redirect(url_for("attendance.roster", session_id=session.id))
+    # Only someone this search could have found: forging the id of another trainer's participant finds nobody.
+    text = search.q.data if search.validate() else ""
+    participant = services.returning_participant(form.participant_id.data, text, current_user)
+    if participant is None:
+        flash(_("This participant is not at your events. Search for them by their full phone number or card "
+                "to check them in."), "error")
+    else:
         result = services.check_in(session, participant, CheckInMethod.WALK_IN, form.key.data, recorded_by=current_user)
         db.session.commit()
         flash_result(result)
-    else:
-        flash(_("Reload the page and try again."), "error")
     return redirect(url_for("attendance.roster", session_id=session.id))
 
 

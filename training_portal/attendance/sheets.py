@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..spreadsheets import clean_text, csv_text, open_uploaded_workbook
+from ..spreadsheets import TooManyRows, clean_text, csv_text, open_uploaded_workbook
 from .models import AgeBand, Sex
 from .services import ParticipantFields, PhoneError, normalise_phone
 
@@ -217,7 +217,10 @@ def parse_sheet(data: bytes, context: SheetContext) -> ParsedSheet:
     """
     if len(data) > MAX_SHEET_BYTES:
         return ParsedSheet(error="too_large")
-    workbook = open_uploaded_workbook(data)
+    try:
+        workbook = open_uploaded_workbook(data)
+    except TooManyRows:
+        return ParsedSheet(error="too_many_rows")
     if workbook is None:
         return ParsedSheet(error="not_xlsx")
     try:

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ..extensions import db, limiter
 from ..i18n import LANGUAGE_COOKIE, ONE_YEAR
+from ..redirects import local_path
 from . import bp, services
 from .forms import ChangePasswordForm, ConfirmForm, EditUserForm, LanguageForm, LoginForm, NewUserForm, SetPasswordForm
 from .models import Role, User
@@ -20,10 +21,7 @@ def login_limit() -> str:
 
 
 def safe_next_url() -> str:
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("events.home")
+    return local_path(request.args.get("next")) or url_for("events.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -66,10 +64,7 @@ def set_language():
 
 
 def safe_back_url() -> str:
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("events.home")
+    return local_path(request.form.get("next")) or url_for("events.home")
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ..auth.forms import ConfirmForm
 from ..auth.services import log_action, staff_required
-from ..events.models import Event, TargetGroup
+from ..events.models import TargetGroup
 from ..events.routes import event_for_change
 from ..extensions import csrf, db
 from . import bp, services, sheets
@@ -314,7 +314,7 @@ def phase_switch(event_id: int, phase: str, action: str):
 @bp.get("/events/<int:event_id>/quiz/counts")
 @staff_required
 def phase_counts(event_id: int):
-    event = db.get_or_404(Event, event_id)
+    event = event_for_change(event_id)
     counts = services.phase_counts(event)
     return jsonify(checked_in=counts.checked_in, pre=counts.pre_submitted, post=counts.post_submitted,
                    pre_open=services.phase_is_open(event, Phase.PRE), post_open=services.phase_is_open(event, Phase.POST))

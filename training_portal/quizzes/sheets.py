@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from ..spreadsheets import clean_text, open_uploaded_workbook
+from ..spreadsheets import TooManyRows, clean_text, open_uploaded_workbook
 from .models import QuestionKind
 from .services import MAX_OPTIONS, OPTION_LETTERS, OptionData, QuestionData, question_problems, true_false_options
 
@@ -169,7 +169,10 @@ def parse_question_rows(headers: list[str], rows: list[tuple[int, dict]]) -> tup
 
 def read_question_template(stream) -> tuple[list[QuestionData], list[RowProblem]]:
     """Read an uploaded template: the questions, or the problems by row number (nothing is saved here)."""
-    workbook = open_uploaded_workbook(stream.read())
+    try:
+        workbook = open_uploaded_workbook(stream.read())
+    except TooManyRows:
+        return [], [RowProblem(0, "too_many_rows", str(MAX_QUESTION_ROWS))]
     if workbook is None:
         return [], [RowProblem(0, "unreadable")]
     sheet = workbook[QUESTIONS_SHEET] if QUESTIONS_SHEET in workbook.sheetnames else workbook.worksheets[0]
