@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from tests.attendance.helpers import open_event
 from tests.e2e.conftest import screenshot
+from tests.factories import open_event
 from training_portal.attendance.models import Attendance, Participant
 from training_portal.extensions import db
 

@@ -4,9 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.e2e.conftest import screenshot
-from tests.factories import make_event
+from tests.factories import make_event, make_quiz
 from tests.i18n.khmer import english_interface_messages, english_left_on
-from tests.quizzes.conftest import make_quiz
 from training_portal.attendance.models import Attendance
 from training_portal.extensions import db
 from training_portal.quizzes.models import Phase, QuizAttempt

@@ -4,8 +4,7 @@ from sqlalchemy import select
 
 from tests.conftest import TEST_PASSWORD
 from tests.e2e.conftest import screenshot
-from tests.factories import make_event
-from tests.quizzes.conftest import make_quiz
+from tests.factories import make_event, make_quiz
 from training_portal.extensions import db
 from training_portal.quizzes.models import Phase, QuizAttempt
 
@@ -116,7 +115,7 @@ def test_participant_checks_in_takes_both_tests_survives_a_reload_and_sees_the_g
 
 def test_the_khmer_quiz_fits_a_360_px_phone_and_works_without_javascript(live_server, browser, trainer):
     from tests.e2e.conftest import PHONE
-    from tests.quizzes.conftest import make_participant
+    from tests.factories import make_participant
 
     quiz = make_quiz(trainer)
     event = make_event(trainer, trainers=(trainer,))

@@ -2,11 +2,10 @@
 
 from sqlalchemy import select
 
-from tests.attendance.helpers import group_id
 from tests.conftest import TEST_PASSWORD
 from tests.e2e.conftest import PHONE, launch_chromium, screenshot
-from tests.factories import make_event
-from training_portal.attendance.models import AgeBand, Attendance, CheckInMethod, Participant, Sex
+from tests.factories import make_event, make_participant
+from training_portal.attendance.models import Attendance, CheckInMethod
 from training_portal.attendance.qr import qr_image
 from training_portal.extensions import db
 
@@ -31,9 +30,7 @@ def write_y4m(path, text: str) -> None:
 
 def test_scanner_checks_in_the_participant_whose_card_the_camera_sees(live_server, playwright_instance, trainer, tmp_path):
     session = make_event(trainer, trainers=[trainer]).sessions[0]
-    participant = Participant(name="Vanna Keo", sex=Sex.MALE, age_band=AgeBand.AGE_35_49, target_group_id=group_id("taxi_driver"))
-    db.session.add(participant)
-    db.session.commit()
+    participant = make_participant(name="Vanna Keo", sex="male", age_band="35_49")
     video = tmp_path / "card.y4m"
     write_y4m(video, f"{live_server}/p/{participant.card_code}")
 

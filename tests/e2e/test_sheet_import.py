@@ -2,10 +2,9 @@
 
 from sqlalchemy import func, select
 
-from tests.attendance.sheet_helpers import filled_sheet
 from tests.conftest import TEST_PASSWORD
 from tests.e2e.conftest import screenshot
-from tests.factories import make_event
+from tests.factories import filled_sheet, make_event
 from training_portal.attendance.models import Attendance
 from training_portal.extensions import db
 
