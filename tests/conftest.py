@@ -14,14 +14,13 @@ import sqlalchemy as sa
 from flask import has_app_context
 from flask.testing import FlaskClient
 
+from tests.factories import TEST_PASSWORD, make_staff
 from training_portal import create_app
 from training_portal.auth.models import Role
-from training_portal.auth.services import create_user
 from training_portal.events.services import load_reference_data
 from training_portal import page_cache, worker_cache
 from training_portal.extensions import db, limiter
 
-TEST_PASSWORD = "correct horse battery staple"
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -158,12 +157,6 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-def make_staff(email: str, role: Role, name: str | None = None):
-    user = create_user(email, name or email.split("@")[0].title(), role, TEST_PASSWORD)
-    db.session.commit()
-    return user
 
 
 @pytest.fixture

@@ -5,9 +5,8 @@ import uuid
 
 from sqlalchemy import event
 
-from tests.attendance.helpers import attendance_count, form_values, open_event, self_checkin
-from tests.factories import make_event
-from tests.quizzes.conftest import make_participant, make_quiz
+from tests.attendance.helpers import attendance_count, form_values, self_checkin
+from tests.factories import make_event, make_participant, make_quiz, open_event
 from training_portal.extensions import db
 from training_portal.quizzes import services
 from training_portal.quizzes.models import Phase

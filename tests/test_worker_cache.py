@@ -4,8 +4,7 @@ older than CACHE_SECONDS, and never later."""
 
 import sqlalchemy as sa
 
-from tests.attendance.helpers import open_event
-from tests.quizzes.conftest import form_answers, make_participant, make_quiz
+from tests.factories import form_answers, make_participant, make_quiz, open_event
 from training_portal import worker_cache
 from training_portal.events.models import TargetGroup, event_target_groups
 from training_portal.extensions import db

@@ -1,28 +1,16 @@
-"""Shared steps for the attendance tests."""
+"""Steps of the attendance tests: a phone's check-in form, row counts, and QR codes read like a scanner."""
 
 import re
 
 from sqlalchemy import func, select
 
-from tests.factories import make_event, reference
+from tests.factories import group_id, reference
 from training_portal.attendance.models import Attendance, Participant
-from training_portal.events.models import Province, TargetGroup
+from training_portal.events.models import Province
 from training_portal.extensions import db
 
 KEY_PATTERN = re.compile(r'name="key"[^>]*value="([^"]+)"')
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def open_event(creator, trainers=(), **kwargs):
-    """An event with check-in open on its first session."""
-    event = make_event(creator, trainers=trainers, **kwargs)
-    event.sessions[0].checkin_open = True
-    db.session.commit()
-    return event
-
-
-def group_id(code: str) -> int:
-    return reference(TargetGroup, code).id
 
 
 def form_values(page: str) -> tuple[str, str]:

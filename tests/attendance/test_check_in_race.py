@@ -12,17 +12,12 @@ holds the write lock, so nobody can commit in between.
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import make_event, reference
+from tests.factories import make_event, new_participant
 from tests.races import overtaken_before_insert
 from training_portal.attendance import services
-from training_portal.attendance.models import AgeBand, Attendance, CheckInMethod, EventParticipant, Participant, Sex
-from training_portal.events.models import Session, TargetGroup
+from training_portal.attendance.models import Attendance, CheckInMethod, EventParticipant, Participant
+from training_portal.events.models import Session
 from training_portal.extensions import db
-
-
-def new_participant(name: str) -> Participant:
-    return Participant(name=name, sex=Sex.FEMALE, age_band=AgeBand.AGE_18_24,
-                       target_group_id=reference(TargetGroup, "taxi_driver").id)
 
 
 def count(model) -> int:

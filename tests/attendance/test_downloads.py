@@ -6,10 +6,9 @@ import io
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from tests.attendance.helpers import group_id
-from tests.factories import make_event
+from tests.factories import group_id, make_event, new_participant
 from training_portal.attendance import services
-from training_portal.attendance.models import AgeBand, CheckInMethod, Participant, Sex
+from training_portal.attendance.models import CheckInMethod
 from training_portal.attendance.sheets import csv_cell
 from training_portal.auth.models import AuditLog
 from training_portal.extensions import db
@@ -21,8 +20,7 @@ def event_with_nasty_participants(trainer):
     event = make_event(trainer, trainers=[trainer], groups=("villager",))
     session = event.sessions[0]
     for number, name in enumerate(NASTY_NAMES):
-        participant = Participant(name=name, sex=Sex.FEMALE, age_band=AgeBand.AGE_18_24,
-                                  target_group_id=group_id("villager"), organisation="=1+1")
+        participant = new_participant(name, age_band="18_24", group="villager", organisation="=1+1")
         services.check_in(session, participant, CheckInMethod.WALK_IN, f"nasty-key-{number:08d}", recorded_by=trainer)
     services.set_headcounts(event, {(group_id("villager"), "male"): 25}, trainer)
     db.session.commit()

@@ -7,10 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from tests.attendance.helpers import (
-    CSRF_PATTERN, KEY_PATTERN, attendance_count, decoded_svg, open_event, participant_count, self_checkin,
-)
-from tests.quizzes.conftest import make_quiz
+from tests.attendance.helpers import CSRF_PATTERN, KEY_PATTERN, attendance_count, decoded_svg, participant_count, self_checkin
+from tests.factories import make_quiz, open_event
 from training_portal.attendance import routes
 from training_portal.extensions import db
 from training_portal.i18n import set_khmer_digits

@@ -1,6 +1,7 @@
 """Participant endpoints are rate-limited per check-in code and device, not per IP address."""
 
-from tests.attendance.helpers import form_values, open_event
+from tests.attendance.helpers import form_values
+from tests.factories import open_event
 
 
 def test_one_device_is_slowed_down_but_the_next_phone_on_the_same_wifi_is_not(app, client, trainer, monkeypatch):

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from tests.attendance.helpers import (
-    attendance_count, decoded_svg, form_values, group_id, open_event, participant_count, self_checkin)
+from tests.attendance.helpers import attendance_count, decoded_svg, form_values, participant_count, self_checkin
+from tests.factories import group_id, open_event
 from training_portal.attendance.models import Attendance, CheckInMethod, Participant
 from training_portal.extensions import db
 

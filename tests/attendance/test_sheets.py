@@ -7,8 +7,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from tests.attendance.helpers import attendance_count, participant_count
-from tests.attendance.sheet_helpers import filled_sheet
-from tests.factories import make_event
+from tests.factories import filled_sheet, make_event
 from training_portal.attendance.models import Attendance, CheckInMethod, Participant
 from training_portal.attendance.sheets import MAX_SHEET_ROWS
 from training_portal.extensions import db

@@ -4,23 +4,15 @@ import json
 
 from sqlalchemy import select
 
-from tests.attendance.helpers import attendance_count, decoded_png, group_id, open_event, participant_count, self_checkin
+from tests.attendance.helpers import attendance_count, decoded_png, participant_count, self_checkin
 from tests.conftest import CSRF_PATTERN
-from tests.factories import make_event
+from tests.factories import group_id, make_event, make_participant, open_event
 from training_portal.attendance import services
-from training_portal.attendance.models import AgeBand, Attendance, CheckInMethod, Participant, Sex
+from training_portal.attendance.models import Attendance, CheckInMethod, Participant
 from training_portal.auth.models import AuditLog
 from training_portal.extensions import db
 
 KEY = "k" * 24
-
-
-def make_participant(name="Dara", phone=None, group="taxi_driver"):
-    participant = Participant(name=name, sex=Sex.MALE, age_band=AgeBand.AGE_25_34, target_group_id=group_id(group),
-                              phone=phone)
-    db.session.add(participant)
-    db.session.commit()
-    return participant
 
 
 def test_trainer_opens_check_in_from_the_event_page_and_closes_it(trainer_client, trainer):
@@ -91,7 +83,7 @@ def scan(client, session, card, key=KEY):
 
 def test_scanning_a_card_checks_in_then_says_already_then_rejects_strangers(trainer_client, trainer):
     session = make_event(trainer, trainers=[trainer]).sessions[0]  # staff may scan while self check-in is closed
-    participant = make_participant("Dara")
+    participant = make_participant(name="Dara", sex="male")
     answer = scan(trainer_client, session, f"http://localhost/p/{participant.card_code}")
     assert answer["status"] == "checked_in" and answer["name"] == "Dara" and answer["count"] == 1
     assert scan(trainer_client, session, participant.card_code, key="m" * 24)["status"] == "already_checked_in"
@@ -103,7 +95,7 @@ def test_scanning_a_card_checks_in_then_says_already_then_rejects_strangers(trai
 
 def test_a_retried_scan_gets_the_same_answer(trainer_client, trainer):
     session = make_event(trainer, trainers=[trainer]).sessions[0]
-    participant = make_participant()
+    participant = make_participant(name="Dara", sex="male")
     assert scan(trainer_client, session, participant.card_code)["status"] == "checked_in"
     assert scan(trainer_client, session, participant.card_code)["status"] == "checked_in"
     assert attendance_count() == 1
@@ -111,7 +103,7 @@ def test_a_retried_scan_gets_the_same_answer(trainer_client, trainer):
 
 def test_usb_scanner_form_works_without_javascript(trainer_client, trainer):
     session = make_event(trainer, trainers=[trainer]).sessions[0]
-    participant = make_participant("Vanna")
+    participant = make_participant(name="Vanna", sex="male")
     trainer_client.set_cookie("lang", "en")
     response = trainer_client.post_form(f"/sessions/{session.id}/scan", {"card": participant.card_code, "key": KEY})
     page = response.get_data(as_text=True)
@@ -127,7 +119,7 @@ def met_at_an_earlier_event(participant, trainer):
 
 def test_walk_in_search_finds_returning_participants_first(trainer_client, trainer):
     session = make_event(trainer, trainers=[trainer]).sessions[0]
-    met_at_an_earlier_event(make_participant("Sokha Chan", phone="012345678"), trainer)
+    met_at_an_earlier_event(make_participant(name="Sokha Chan", sex="male", phone="012345678"), trainer)
     by_name = trainer_client.get(f"/sessions/{session.id}/roster?q=sokha").get_data(as_text=True)
     by_phone = trainer_client.get(f"/sessions/{session.id}/roster?q=012 345").get_data(as_text=True)
     assert "Sokha Chan" in by_name and "Sokha Chan" in by_phone
@@ -136,7 +128,7 @@ def test_walk_in_search_finds_returning_participants_first(trainer_client, train
 
 def test_returning_participant_is_checked_in_from_the_search(trainer_client, trainer):
     session = make_event(trainer, trainers=[trainer]).sessions[0]
-    participant = met_at_an_earlier_event(make_participant("Sokha Chan"), trainer)
+    participant = met_at_an_earlier_event(make_participant(name="Sokha Chan", sex="male"), trainer)
     trainer_client.post_form(f"/sessions/{session.id}/walk-in/returning", {"participant_id": participant.id, "key": KEY})
     attendance = db.session.scalar(select(Attendance))
     assert attendance.participant_id == participant.id and attendance.method == CheckInMethod.WALK_IN

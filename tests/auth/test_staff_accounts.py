@@ -3,11 +3,11 @@ import re
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from tests.conftest import TEST_PASSWORD, PortalClient, make_staff
+from tests.conftest import TEST_PASSWORD, PortalClient
+from tests.factories import make_staff
 from training_portal.auth.models import AuditLog, Role, User
 from training_portal.auth.services import authenticate, hash_password
 from training_portal.extensions import db, limiter
-
 
 
 def test_login_page_offers_the_language_switch_and_a_login_form(client):

@@ -6,8 +6,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
+from tests.factories import TEST_PASSWORD
 from training_portal.extensions import db
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -80,3 +82,12 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(page, live_server: str, user, password: str = TEST_PASSWORD) -> None:
+    """Log in through the login form, as a trainer types it, and wait for the home page it leads to."""
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", password)
+    page.click("input[type=submit]")
+    expect(page).to_have_url(f"{live_server}/")

@@ -1,9 +1,10 @@
 """A participant checks in on a cheap phone (360x740) in real Chromium."""
 
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from tests.attendance.helpers import open_event
 from tests.e2e.conftest import screenshot
+from tests.factories import open_event
 from training_portal.attendance.models import Attendance, Participant
 from training_portal.extensions import db
 
@@ -14,7 +15,7 @@ def test_participant_checks_in_on_a_phone_and_is_told_already_checked_in_when_re
     phone.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
 
     phone.goto(f"{live_server}/c/{code}")
-    assert phone.locator("text=Child-safe tourism training").is_visible()
+    expect(phone.locator("text=Child-safe tourism training")).to_be_visible()
     phone.fill("input[name=name]", "Sokha Chan")
     phone.check("input[name=sex][value=female]")
     phone.select_option("select[name=age_band]", "25_34")
@@ -25,12 +26,12 @@ def test_participant_checks_in_on_a_phone_and_is_told_already_checked_in_when_re
     screenshot(phone, "checkin-form")
     phone.click("input[type=submit][value='Check in']")
     phone.wait_for_selector("text=You are checked in, Sokha Chan.")
-    assert phone.locator(".personal-card svg").is_visible()
+    expect(phone.locator(".personal-card svg")).to_be_visible()
     screenshot(phone, "checkin-done")
 
     phone.goto(f"{live_server}/c/{code}")
     phone.wait_for_selector("text=Sokha Chan, you are already checked in.")
-    assert phone.locator("text=Nothing new was recorded.").is_visible()
+    expect(phone.locator("text=Nothing new was recorded.")).to_be_visible()
     screenshot(phone, "checkin-already")
 
     db.session.rollback()

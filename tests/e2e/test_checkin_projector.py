@@ -5,8 +5,8 @@ import re
 from playwright.sync_api import expect
 
 from tests.attendance.helpers import self_checkin
-from tests.conftest import TEST_PASSWORD, PortalClient
-from tests.e2e.conftest import screenshot
+from tests.conftest import PortalClient
+from tests.e2e.conftest import log_in, screenshot
 from tests.factories import make_event
 from training_portal.extensions import db
 
@@ -18,18 +18,15 @@ def test_projector_count_updates_while_participants_arrive(live_server, browser,
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
-        page.goto(f"{live_server}/login")
-        page.fill("input[name=email]", trainer.email)
-        page.fill("input[name=password]", TEST_PASSWORD)
-        page.click("input[type=submit]")
+        log_in(page, live_server, trainer)
         page.goto(f"{live_server}/events/{event.id}")
         page.click("button:has-text('Open check-in')")
         page.wait_for_selector("text=Check-in is open.")
         screenshot(page, "event-page-attendance")
         page.click("text=Projector")
+        expect(page.locator("[data-code]")).to_have_text(re.compile(r"^[34679ACDEFGHJKMNPQRTUVWXY]{6}$"))
         code = page.locator("[data-code]").inner_text()
-        assert re.fullmatch(r"[34679ACDEFGHJKMNPQRTUVWXY]{6}", code)
-        assert page.locator("[data-count]").inner_text() == "0"
+        expect(page.locator("[data-count]")).to_have_text("0")
 
         db.session.rollback()  # see the open check-in that the server wrote
         app.test_client_class = PortalClient

@@ -1,12 +1,12 @@
 """A participant's whole path in Khmer on a 360 px phone, with no English interface text on any page."""
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.e2e.conftest import screenshot
-from tests.factories import make_event
+from tests.factories import make_event, make_quiz
 from tests.i18n.khmer import english_interface_messages, english_left_on
-from tests.quizzes.conftest import make_quiz
 from training_portal.attendance.models import Attendance
 from training_portal.extensions import db
 from training_portal.quizzes.models import Phase, QuizAttempt
@@ -75,7 +75,7 @@ def test_participant_walks_the_whole_path_in_khmer(live_server, phone, trainer, 
     phone.click("form [type=submit]:visible >> nth=-1")
     phone.wait_for_selector("[data-score=post]")
     assert_khmer_page(phone, "result", english_messages)
-    assert phone.locator(f"text={quiz.questions[0].explanation_km}").is_visible()
+    expect(phone.locator(f"text={quiz.questions[0].explanation_km}")).to_be_visible()
 
     db.session.rollback()
     assert db.session.scalar(select(Attendance.id)) is not None

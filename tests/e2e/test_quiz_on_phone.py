@@ -1,11 +1,12 @@
 """A participant takes the pre-test and post-test on a 360 px phone; the trainer runs the phases and reads the gain."""
 
+import re
+
+from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import screenshot
-from tests.factories import make_event
-from tests.quizzes.conftest import make_quiz
+from tests.e2e.conftest import log_in, screenshot
+from tests.factories import make_event, make_quiz
 from training_portal.extensions import db
 from training_portal.quizzes.models import Phase, QuizAttempt
 
@@ -44,7 +45,7 @@ def test_participant_checks_in_takes_both_tests_survives_a_reload_and_sees_the_g
     # The confirmation offers the open pre-test.
     phone.click("text=Start the pre-test")
     phone.wait_for_selector("text=Which number is the police hotline for child abuse?")
-    assert phone.locator("text=no wrong one").is_visible()  # the multiple-choice rule is stated
+    expect(phone.locator("text=no wrong one")).to_be_visible()  # the multiple-choice rule is stated
     assert_fits_the_phone(phone)
     screenshot(phone, "quiz-pre-test")
     tick(phone, q1, "A")
@@ -52,20 +53,17 @@ def test_participant_checks_in_takes_both_tests_survives_a_reload_and_sees_the_g
     tick(phone, q3, "A")  # "True": wrong
     phone.click("button:has-text('Submit answers')")
     phone.wait_for_selector("text=Your answers are recorded.")
-    assert phone.locator("[data-score=pre]").inner_text() == "33 %"
-    assert phone.locator("text=The correct answers are shown after the post-test.").is_visible()
+    expect(phone.locator("[data-score=pre]")).to_have_text("33 %")
+    expect(phone.locator("text=The correct answers are shown after the post-test.")).to_be_visible()
 
     # The trainer opens the post-test from the event page and sees the live counts.
     laptop_context = browser.new_context(viewport={"width": 1280, "height": 900})
     laptop = laptop_context.new_page()
     laptop.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
-    laptop.goto(f"{live_server}/login")
-    laptop.fill("input[name=email]", trainer.email)
-    laptop.fill("input[name=password]", TEST_PASSWORD)
-    laptop.click("input[type=submit]")
+    log_in(laptop, live_server, trainer)
     laptop.goto(f"{live_server}/events/{event.id}")
-    assert laptop.locator("[data-count=checked_in]").inner_text() == "1"
-    assert laptop.locator("[data-count=pre]").inner_text() == "1"
+    expect(laptop.locator("[data-count=checked_in]")).to_have_text("1")
+    expect(laptop.locator("[data-count=pre]")).to_have_text("1")
     laptop.click("button:has-text('Open the post-test')")
     laptop.wait_for_selector("text=Post-test is open.")
 
@@ -80,19 +78,19 @@ def test_participant_checks_in_takes_both_tests_survives_a_reload_and_sees_the_g
     phone.wait_for_selector("text=Your answers are kept on this phone until you submit.")
     phone.reload()
     phone.wait_for_selector("text=Which are grooming signs?")
-    assert phone.is_checked(f"input[name=q{q1.id}][value='{q1.options[0].id}']")
-    assert phone.is_checked(f"input[name=q{q2.id}][value='{q2.options[0].id}']")
-    assert phone.is_checked(f"input[name=q{q2.id}][value='{q2.options[1].id}']")
-    assert not phone.is_checked(f"input[name=q{q3.id}][value='{q3.options[1].id}']")
+    expect(phone.locator(f"input[name=q{q1.id}][value='{q1.options[0].id}']")).to_be_checked()
+    expect(phone.locator(f"input[name=q{q2.id}][value='{q2.options[0].id}']")).to_be_checked()
+    expect(phone.locator(f"input[name=q{q2.id}][value='{q2.options[1].id}']")).to_be_checked()
+    expect(phone.locator(f"input[name=q{q3.id}][value='{q3.options[1].id}']")).not_to_be_checked()
     tick(phone, q3, "B")
     phone.click("button:has-text('Submit answers')")
     phone.wait_for_selector("text=Your answers are recorded.")
 
     # Both scores, the gain, the correct answers and the explanations.
-    assert phone.locator("[data-score=pre]").inner_text() == "33 %"
-    assert phone.locator("[data-score=post]").inner_text() == "100 %"
-    assert phone.locator("[data-score=gain]").inner_text() == "+67 points"
-    assert phone.locator("text=Most abusers are known to the child.").is_visible()
+    expect(phone.locator("[data-score=pre]")).to_have_text("33 %")
+    expect(phone.locator("[data-score=post]")).to_have_text("100 %")
+    expect(phone.locator("[data-score=gain]")).to_have_text("+67 points")
+    expect(phone.locator("text=Most abusers are known to the child.")).to_be_visible()
     assert_fits_the_phone(phone)
     screenshot(phone, "quiz-post-test-result")
     # The stored answers were cleared from the phone once recorded.
@@ -100,12 +98,12 @@ def test_participant_checks_in_takes_both_tests_survives_a_reload_and_sees_the_g
 
     # The trainer's results page shows the per-question figures before and after.
     laptop.goto(f"{live_server}/events/{event.id}/quiz/results")
-    assert laptop.locator("[data-pre-share='1']").inner_text() == "100 %"
-    assert laptop.locator("[data-post-share='1']").inner_text() == "100 %"
-    assert laptop.locator("[data-pre-share='2']").inner_text() == "0 %"
-    assert laptop.locator("[data-post-share='2']").inner_text() == "100 %"
-    assert laptop.locator("[data-figure=mean_gain]").inner_text().startswith("+66.7")
-    assert laptop.locator("svg.chart").count() == 2
+    expect(laptop.locator("[data-pre-share='1']")).to_have_text("100 %")
+    expect(laptop.locator("[data-post-share='1']")).to_have_text("100 %")
+    expect(laptop.locator("[data-pre-share='2']")).to_have_text("0 %")
+    expect(laptop.locator("[data-post-share='2']")).to_have_text("100 %")
+    expect(laptop.locator("[data-figure=mean_gain]")).to_have_text(re.compile(r"^\+66\.7"))
+    expect(laptop.locator("svg.chart")).to_have_count(2)
     screenshot(laptop, "quiz-results")
     laptop_context.close()
 
@@ -116,7 +114,7 @@ def test_participant_checks_in_takes_both_tests_survives_a_reload_and_sees_the_g
 
 def test_the_khmer_quiz_fits_a_360_px_phone_and_works_without_javascript(live_server, browser, trainer):
     from tests.e2e.conftest import PHONE
-    from tests.quizzes.conftest import make_participant
+    from tests.factories import make_participant
 
     quiz = make_quiz(trainer)
     event = make_event(trainer, trainers=(trainer,))
@@ -141,5 +139,5 @@ def test_the_khmer_quiz_fits_a_360_px_phone_and_works_without_javascript(live_se
     tick(phone, q3, "B")
     phone.click("button.quiz-submit")
     phone.wait_for_selector("[data-score=pre]")
-    assert phone.locator("[data-score=pre]").inner_text() == "100 %"
+    expect(phone.locator("[data-score=pre]")).to_have_text("100 %")
     context.close()

@@ -1,12 +1,11 @@
 """The trainer's scanner page reads a participant's card through the camera (Chromium's fake camera)."""
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.attendance.helpers import group_id
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import PHONE, launch_chromium, screenshot
-from tests.factories import make_event
-from training_portal.attendance.models import AgeBand, Attendance, CheckInMethod, Participant, Sex
+from tests.e2e.conftest import PHONE, launch_chromium, log_in, screenshot
+from tests.factories import make_event, make_participant
+from training_portal.attendance.models import Attendance, CheckInMethod
 from training_portal.attendance.qr import qr_image
 from training_portal.extensions import db
 
@@ -31,9 +30,7 @@ def write_y4m(path, text: str) -> None:
 
 def test_scanner_checks_in_the_participant_whose_card_the_camera_sees(live_server, playwright_instance, trainer, tmp_path):
     session = make_event(trainer, trainers=[trainer]).sessions[0]
-    participant = Participant(name="Vanna Keo", sex=Sex.MALE, age_band=AgeBand.AGE_35_49, target_group_id=group_id("taxi_driver"))
-    db.session.add(participant)
-    db.session.commit()
+    participant = make_participant(name="Vanna Keo", sex="male", age_band="35_49")
     video = tmp_path / "card.y4m"
     write_y4m(video, f"{live_server}/p/{participant.card_code}")
 
@@ -47,17 +44,13 @@ def test_scanner_checks_in_the_participant_whose_card_the_camera_sees(live_serve
         context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
         page = context.new_page()
         page.set_default_timeout(20_000)
-        page.goto(f"{live_server}/login")
-        page.fill("input[name=email]", trainer.email)
-        page.fill("input[name=password]", TEST_PASSWORD)
-        page.click("input[type=submit]")
-        page.wait_for_selector("text=Upcoming sessions")
+        log_in(page, live_server, trainer)
 
         page.goto(f"{live_server}/sessions/{session.id}/scanner")
         page.wait_for_selector(".scan-result.result-checked_in")
-        assert page.locator("[data-result-message]").inner_text() == "Checked in"
-        assert page.locator("[data-result-name]").inner_text() == "Vanna Keo"
-        assert page.locator("[data-count]").inner_text() == "1"
+        expect(page.locator("[data-result-message]")).to_have_text("Checked in")
+        expect(page.locator("[data-result-name]")).to_have_text("Vanna Keo")
+        expect(page.locator("[data-count]")).to_have_text("1")
         screenshot(page, "scanner-checked-in")
         # The same card stays in view: after a few seconds it is read again and said to be already checked in.
         page.wait_for_selector(".scan-result.result-already_checked_in", timeout=15_000)

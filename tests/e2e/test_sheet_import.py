@@ -1,11 +1,10 @@
 """A trainer uploads a typed-up paper sign-in sheet with one bad row, reads the preview and confirms."""
 
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from tests.attendance.sheet_helpers import filled_sheet
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import screenshot
-from tests.factories import make_event
+from tests.e2e.conftest import log_in, screenshot
+from tests.factories import filled_sheet, make_event
 from training_portal.attendance.models import Attendance
 from training_portal.extensions import db
 
@@ -20,11 +19,7 @@ ROWS = [
 def test_sheet_with_one_bad_row_shows_the_error_and_confirming_imports_the_others(live_server, phone, trainer, tmp_path):
     session = make_event(trainer, trainers=[trainer]).sessions[0]
     phone.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
-    phone.goto(f"{live_server}/login")
-    phone.fill("input[name=email]", trainer.email)
-    phone.fill("input[name=password]", TEST_PASSWORD)
-    phone.click("input[type=submit]")
-    phone.wait_for_selector("text=Upcoming sessions")
+    log_in(phone, live_server, trainer)
 
     phone.goto(f"{live_server}/sessions/{session.id}/sheet")
     with phone.expect_download() as download:
@@ -37,17 +32,17 @@ def test_sheet_with_one_bad_row_shows_the_error_and_confirming_imports_the_other
     phone.click("input[type=submit][value='Check the sheet']")
     phone.wait_for_selector("text=Preview")
     problem = phone.locator("tr.problem")
-    assert problem.count() == 1
-    text = problem.inner_text()
-    assert "9" in text and "Sex" in text and "Write female, male or other." in text
-    assert phone.locator("tr.valid-row").count() == 3
+    expect(problem).to_have_count(1)
+    for text in ("9", "Sex", "Write female, male or other."):
+        expect(problem).to_contain_text(text)
+    expect(phone.locator("tr.valid-row")).to_have_count(3)
     screenshot(phone, "sheet-preview")
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
 
     phone.click("text=Confirm and record 3 rows")
     phone.wait_for_selector("text=3 participants recorded; 0 were already recorded.")
-    assert phone.locator("text=Sokha Chan").count() >= 1
+    expect(phone.get_by_role("cell", name="Sokha Chan")).to_be_visible()
     screenshot(phone, "sheet-imported-roster")
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 3

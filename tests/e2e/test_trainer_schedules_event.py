@@ -1,18 +1,14 @@
+from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.conftest import TEST_PASSWORD
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import log_in, screenshot
 from training_portal.events.models import Event
 from training_portal.extensions import db
 
 
 def test_trainer_logs_in_on_a_phone_creates_an_event_with_two_sessions_and_finds_it(live_server, phone, trainer):
     phone.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
-    phone.goto(f"{live_server}/login")
-    phone.fill("input[name=email]", trainer.email)
-    phone.fill("input[name=password]", TEST_PASSWORD)
-    phone.click("input[type=submit]")
-    phone.wait_for_selector("text=Upcoming sessions")
+    log_in(phone, live_server, trainer)
 
     phone.click("text=New event")
     phone.fill("input[name=title]", "Child-safe tourism training for hotel staff")
@@ -28,14 +24,14 @@ def test_trainer_logs_in_on_a_phone_creates_an_event_with_two_sessions_and_finds
     phone.fill("input[name='sessions-1-end']", "12:00")
     screenshot(phone, "event-new-filled")
     phone.click("input[name=submit]")
-    phone.wait_for_selector("text=Event created.")
-    assert phone.locator("#sessions tbody tr").count() == 2
+    expect(phone.get_by_text("Event created.")).to_be_visible()
+    expect(phone.locator("#sessions tbody tr")).to_have_count(2)
     screenshot(phone, "event-detail")
 
     phone.goto(f"{live_server}/events")
     phone.fill("input[name=q]", "tourism")
     phone.click("button:has-text('Filter')")
-    assert phone.locator("text=Child-safe tourism training for hotel staff").is_visible()
+    expect(phone.locator("text=Child-safe tourism training for hotel staff")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
 
     db.session.rollback()  # end the test's read snapshot: see what the server wrote

@@ -10,7 +10,6 @@ from training_portal.extensions import db
 from training_portal.timeutil import local_today
 
 
-
 def event_form(**overrides):
     form = {
         "title": "Recognising and reporting abuse: training for taxi drivers",

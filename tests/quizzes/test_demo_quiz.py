@@ -5,8 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from tests.factories import make_event
-from tests.quizzes.conftest import make_participant
+from tests.factories import make_event, make_participant
 from training_portal.extensions import db
 from training_portal.quizzes import services
 from training_portal.quizzes.demo import seed_quiz_results

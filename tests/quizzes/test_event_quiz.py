@@ -5,7 +5,7 @@ import io
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from tests.quizzes.conftest import choose, make_participant, make_quiz
+from tests.factories import choose, make_participant, make_quiz
 from training_portal.attendance.models import Attendance, CheckInMethod, Participant, Sex
 from training_portal.events.models import Event, TargetGroup
 from training_portal.extensions import db

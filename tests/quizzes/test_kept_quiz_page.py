@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from tests.quizzes.conftest import form_answers, make_participant
+from tests.factories import form_answers, make_participant
 from training_portal.extensions import db
 from training_portal.quizzes import participant as participant_pages
 from training_portal.quizzes import services

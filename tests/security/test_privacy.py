@@ -5,10 +5,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from tests.conftest import TEST_PASSWORD
+from tests.factories import attend, make_participant
 from tests.security.conftest import PHONE, client_for
 from training_portal import privacy
 from training_portal.attendance.device import PARTICIPANT_COOKIE
-from training_portal.attendance.models import AgeBand, Attendance, CheckInMethod, Participant, Sex
+from training_portal.attendance.models import AgeBand, Attendance, Participant, Sex
 from training_portal.auth.models import AuditLog, Setting
 from training_portal.auth.settings import RETENTION_MONTHS, get_setting, set_setting
 from training_portal.demo import seed_demo
@@ -55,14 +56,9 @@ def test_retention_anonymises_the_demo_year_and_every_count_stays(app):
 def test_only_people_not_seen_for_the_whole_period_are_anonymised(app, world):
     old_card = world.participant.card_code
     world.attendance.checked_in_at = datetime(2025, 2, 1)
-    recent = Participant(name="Recent Visitor", sex=Sex.MALE, age_band=AgeBand.AGE_18_24,
-                         target_group_id=world.participant.target_group_id, phone="098765432",
-                         organisation="Tuk-tuk association")
-    db.session.add(recent)
-    db.session.flush()
-    db.session.add(Attendance(participant_id=recent.id, session_id=world.spare_session.id,
-                              method=CheckInMethod.WALK_IN, idempotency_key="recent-1",
-                              checked_in_at=datetime(2026, 1, 10)))
+    recent = make_participant(name="Recent Visitor", sex="male", age_band="18_24", group="hotel_staff",
+                              phone="098765432", organisation="Tuk-tuk association")
+    attend(recent, world.spare_session, method="walk_in").checked_in_at = datetime(2026, 1, 10)
     db.session.commit()
 
     assert privacy.apply_retention(now=NOW, months=24) == 0
