@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from flask_login import current_user
 
-from ..auth.forms import ConfirmForm
+from ..forms import ConfirmForm
 from ..auth.services import log_action, staff_required
 from ..database import commit_keeping_objects, end_reading, reading_only, reads_without_transaction
 from ..events.models import Event, TargetGroup
-from ..events.routes import event_for_change, session_for_change
+from ..events.access import event_for_change, session_for_change
 from ..events.services import active_entries
 from ..extensions import db
-from ..i18n import current_language, per_language, uses_khmer_digits
+from ..i18n import current_language, uses_khmer_digits
 from ..page_cache import kept_page, same_for_everyone
 from ..quizzes.services import offer_for_new_participant as quiz_offer_for_new_participant
 from ..rate_limits import ParticipantLimit, limited_by
@@ -155,7 +155,6 @@ def page_tokens() -> dict:
     return {"csrf_token": generate_csrf(), **{f"key_{name}": services.new_client_key() for name in CHECKIN_FORMS}}
 
 
-@per_language
 def checkin_texts() -> dict:
     """The check-in page's labels and fixed choices in the page's language."""
     return {

@@ -2,27 +2,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.forms import ConfirmForm
 from ..auth.models import Role
 from ..auth.services import admin_required, log_action, staff_required
 from ..extensions import db
+from ..forms import ConfirmForm
 from . import bp, services
+from .access import event_for_change, session_for_change
 from .forms import STATUS_LABELS, CancelForm, EventFieldsForm, EventFilterForm, NewEventForm, ReferenceEntryForm, SessionForm
 from .models import Event, Session
-
-
-def event_for_change(event_id: int) -> Event:
-    """The event, 404 when unknown, 403 when this user may not change it."""
-    event = db.get_or_404(Event, event_id)
-    if not event.can_be_changed_by(current_user):
-        abort(403)
-    return event
-
-
-def session_for_change(session_id: int) -> Session:
-    session = db.get_or_404(Session, session_id)
-    event_for_change(session.event_id)
-    return session
 
 
 @bp.route("/")

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..attendance.models import AgeBand, CheckInMethod, Sex
-from ..auth.models import Setting
+from ..settings import Setting
 from ..events.models import Event, EventType, Province, TargetGroup
 from ..extensions import db
 from ..i18n import current_language
