@@ -2,6 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..attendance.counts import event_counts
 from ..auth.models import Role
 from ..auth.services import admin_required, log_action, staff_required
 from ..extensions import db
@@ -54,7 +55,7 @@ def render_event_page(event: Event, session_form=None, cancel_form=None, status:
     """The event page, re-rendered with a form's messages when one of its forms was wrong."""
     return render_template(
         "events/detail.html", event=event, status_labels=STATUS_LABELS,
-        may_change=event.can_be_changed_by(current_user), confirm=ConfirmForm(),
+        may_change=event.can_be_changed_by(current_user), confirm=ConfirmForm(), counts=event_counts(event),
         session_form=session_form or SessionForm(), cancel_form=cancel_form or CancelForm(),
     ), status
 
