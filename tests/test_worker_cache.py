@@ -8,7 +8,6 @@ from tests.factories import form_answers, make_participant, make_quiz, open_even
 from training_portal import worker_cache
 from training_portal.events.models import TargetGroup, event_target_groups
 from training_portal.extensions import db
-from training_portal.i18n import set_khmer_digits
 from training_portal.quizzes import services as quiz_services
 from training_portal.quizzes.models import Phase, Question
 
@@ -46,20 +45,6 @@ def test_a_change_made_by_another_worker_shows_within_the_cache_time(client, tra
     assert police.name_en not in checkin_page(client, event)
     later(monkeypatch, worker_cache.CACHE_SECONDS + 1)
     assert police.name_en in checkin_page(client, event)
-
-
-def test_the_khmer_digits_setting_shows_at_once_here_and_within_the_cache_time_elsewhere(
-        app, client, trainer, monkeypatch):
-    event = open_event(trainer, language="km")
-    assert "២០១៥" not in checkin_page(client, event)  # 2015, the session's year, in ASCII digits
-    set_khmer_digits(True)
-    db.session.commit()
-    assert "២០១៥" in checkin_page(client, event)
-    db.session.execute(sa.text("UPDATE settings SET value = '0' WHERE key = 'khmer_digits'"))  # another worker
-    db.session.commit()
-    assert "២០១៥" in checkin_page(client, event)
-    later(monkeypatch, worker_cache.CACHE_SECONDS + 1)
-    assert "២០១៥" not in checkin_page(client, event)
 
 
 def test_a_quiz_is_kept_only_once_answered_and_a_new_title_shows_at_once(client, trainer):

@@ -23,7 +23,7 @@ SECURITY_HEADERS = {
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    from .privacy import install_log_redaction
+    from .log_redaction import install_log_redaction
 
     install_log_redaction()  # before anything logs: no password, token or phone number in any log line
     app = Flask(__name__, instance_relative_config=True)
@@ -84,6 +84,7 @@ def register_extensions(app: Flask) -> None:
     from .auth import models as _auth_models  # noqa: F401
     from .events import models as _event_models  # noqa: F401
     from .quizzes import models as _quiz_models  # noqa: F401
+    from . import settings as _settings  # noqa: F401
 
     db.init_app(app)
     init_engine(app)

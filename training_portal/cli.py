@@ -1,17 +1,22 @@
 """Shell commands: ``flask --app wsgi <command>``."""
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 
+from . import retention
 from .auth import services as auth_services
 from .auth.forms import PASSWORD_MESSAGES
 from .auth.models import Role
+from .backup import BackupError, backup_database, integrity_report
 from .demo import credentials_path, seed_demo
 from .events.services import load_reference_data
 from .extensions import db
-from . import maintenance
+from .reports import exports, outside_readers
+from .reports import services as report_services
+from .reports.metrics import Period, ReportFilters
 
 
 def read_password() -> str:
@@ -73,11 +78,85 @@ def print_demo_login() -> None:
             click.echo("  " + line.replace("\t", "  "))
 
 
-def init_app(app: Flask) -> None:
-    for command in (create_user_command, seed_demo_command, setup_command):
-        app.cli.add_command(command)
-    for command in maintenance.COMMANDS:  # backup, anonymise
-        app.cli.add_command(command)
-    from .reports.cli import export_year_command
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path: str) -> None:
+    """Write a consistent copy of the database to PATH (safe while the app is running)."""
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        written = backup_database(url, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    if make_url_is_sqlite(url):
+        ok, counts = integrity_report(f"sqlite:///{written}")
+        if not ok:
+            raise click.ClickException(f"The copy at {written} failed its integrity check.")
+        click.echo(f"Backup written to {written} ({sum(counts.values())} rows, integrity check ok).")
+    else:
+        click.echo(f"Backup written to {written} (pg_dump custom format; restore with pg_restore).")
 
-    app.cli.add_command(export_year_command)
+
+def make_url_is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+@click.command("anonymise")
+@click.option("--months", type=click.IntRange(min=1), default=None,
+              help="Retention period in months (default: the admin setting).")
+def anonymise_command(months: int | None) -> None:
+    """Anonymise participants not seen for longer than the retention period; counts stay intact."""
+    period = months or retention.retention_months()
+    if period <= 0:
+        raise click.ClickException("No retention period is set (admin settings, or --months).")
+    count = retention.apply_retention(months=period)
+    db.session.commit()
+    click.echo(f"Anonymised {count} participant(s) not seen for more than {period} months.")
+
+
+@click.command("export-outside")
+@click.argument("year", type=click.IntRange(2000, 2100))
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@click.option("--lang", type=click.Choice(["en", "km"]), default="en", show_default=True)
+@click.option("--threshold", type=click.IntRange(min=0), default=None,
+              help="Hide counts below this number (default: the admin setting).")
+def export_outside_command(year: int, path: str, lang: str, threshold: int | None) -> None:
+    """Write the year's workbook for outside readers to PATH: aggregate tables, small counts hidden."""
+    threshold = outside_readers.small_cell_threshold() if threshold is None else threshold
+    target = Path(path)
+    partial = target.with_name(target.name + ".partial")
+    with partial.open("wb") as output:
+        outside_readers.write_outside_readers_workbook(ReportFilters(Period(year)), output, lang, threshold)
+    partial.replace(target)
+    auth_services.log_action(None, "report.export", None, export="outside_readers_workbook", year=year,
+                             language=lang, threshold=threshold, via="shell")
+    db.session.commit()
+    click.echo(f"Wrote the {year} workbook for outside readers to {target} (counts below {threshold} hidden).")
+
+
+@click.command("export-year")
+@click.argument("year", type=click.IntRange(2000, 2100))
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--lang", type=click.Choice(["en", "km"]), default="en", show_default=True,
+              help="Language of the sheet titles, headers and sentences.")
+@click.option("--fiscal", is_flag=True, help="The fiscal year starting in YEAR (start month set by an admin).")
+def export_year_command(year: int, path: Path, lang: str, fiscal: bool) -> None:
+    """Write the yearly metrics workbook (all events, with the Participants sheet) to PATH."""
+    filters = ReportFilters(period=report_services.make_period(year, fiscal))
+    temporary = path.with_name(path.name + ".part")
+    with temporary.open("wb") as output:
+        exports.write_yearly_workbook(filters, output, lang, include_participants=True)
+    temporary.replace(path)
+    auth_services.log_action(None, "report.export", None, export="workbook", year=year,
+                             fiscal_start_month=filters.period.start_month, language=lang, participants=True,
+                             via="shell")
+    db.session.commit()
+    click.echo(f"Wrote the {year} workbook to {path}.")
+
+
+COMMANDS = (create_user_command, seed_demo_command, setup_command, backup_command, anonymise_command,
+            export_outside_command, export_year_command)
+
+
+def init_app(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -32,10 +32,9 @@ class Defaults:
     # stores the program's own choice (Setting "khmer_digits").
     KHMER_DIGITS = False
 
-    SQLALCHEMY_ENGINE_OPTIONS = {}
-    # A pooled connection idle for longer than this is checked (a round trip) before a request uses it,
-    # and replaced if the database went away meanwhile (database.ping_idle_connections).
-    POOL_PING_AFTER_IDLE_SECONDS = 10
+    # A pooled connection is checked before each use and replaced when the database went away
+    # (a restart, a dropped link), so that the request using it does not fail.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     # Staff sessions end after this much inactivity (the cookie is re-signed on
     # every request, so activity keeps it alive).

@@ -1,7 +1,6 @@
 """Database engine settings that make SQLite safe for several server workers."""
 
 import functools
-import time
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -189,40 +188,11 @@ def init_engine(app) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             configure_sqlite(engine)
-        ping_idle_connections(engine, app.config["POOL_PING_AFTER_IDLE_SECONDS"])
 
     @app.after_request
     def mark_response_started(response):
         g.response_started = True
         return response
-
-
-def ping_idle_connections(engine: Engine, idle_seconds: float) -> None:
-    """SQLAlchemy's ``pool_pre_ping``, but only for a connection that sat in the pool for ``idle_seconds``.
-
-    The pre-ping checks every connection a request takes from the pool: a round trip to PostgreSQL
-    before each request's first query, and two for a phone's check-in (its page and its form). A
-    connection given back moments ago was answering then; one that waited longer is checked, and when
-    the database went away (a restart, a dropped link) the whole pool is replaced before the request
-    uses it, as the pre-ping does. A database that goes away within ``idle_seconds`` of a connection's
-    last use fails that one request (503) and replaces the pool the same way.
-    """
-
-    @event.listens_for(engine, "checkin")
-    def given_back(_dbapi_connection, record):
-        record.info["given_back_at"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def check(dbapi_connection, record, _proxy):
-        given_back_at = record.info.get("given_back_at")
-        if given_back_at is None or time.monotonic() - given_back_at < idle_seconds:
-            return  # a new connection, or one that answered moments ago
-        try:
-            engine.dialect.do_ping(dbapi_connection)
-        except engine.dialect.loaded_dbapi.Error as error:
-            if engine.dialect.is_disconnect(error, dbapi_connection, None):
-                raise sa.exc.InvalidatePoolError() from error
-            raise
 
 
 def database_answers() -> bool:

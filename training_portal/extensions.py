@@ -1,5 +1,8 @@
-"""Extension instances, bound to the app in create_app."""
+"""Extension instances, bound to the app in create_app, and the models' base class."""
 
+import enum
+
+import sqlalchemy as sa
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -25,6 +28,19 @@ NAMING_CONVENTION = {
 
 class Model(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def enum_column_type(enum_class: type[enum.Enum], name: str) -> sa.Enum:
+    """A portable enum column type for the models: a VARCHAR with a CHECK constraint listing the values."""
+    return sa.Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+        length=max(len(member.value) for member in enum_class),
+    )
 
 
 db = SQLAlchemy(model_class=Model)

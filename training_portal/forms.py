@@ -1,13 +1,9 @@
-"""The base form (WTForms' own messages translated through our catalogues) and the choice fields the forms share."""
+"""The base form (WTForms' own messages translated through our catalogues) and the fields and forms the features share."""
 
-import wtforms
+from flask_babel import get_translations, lazy_ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, widgets
-from wtforms.validators import ValidationError
-
-from .i18n import page_translations
+from wtforms import SelectMultipleField, SubmitField, widgets
 
 # WTForms' built-in messages, listed here so that extraction puts them in our
 # catalogues (WTForms ships no Khmer).
@@ -38,14 +34,13 @@ WTFORMS_MESSAGES = (
 
 
 class CatalogueTranslations:
-    """WTForms formats the messages itself, so these return them unformatted (from the page's catalogue,
-    which is looked up once per page)."""
+    """WTForms formats the messages itself, so these return them unformatted, from the page's catalogue."""
 
     def gettext(self, string):
-        return page_translations().ugettext(string)
+        return get_translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return page_translations().ungettext(singular, plural, n)
+        return get_translations().ungettext(singular, plural, n)
 
 
 class Form(FlaskForm):
@@ -63,35 +58,14 @@ def choice_id(value) -> int:
         return 0
 
 
-class QuickChoiceCheck:
-    """A sent choice checked against a set of the choices' values. WTForms builds two objects per choice
-    to find the one sent, which was a twentieth of a participant's check-in (the province list). Choices
-    given otherwise than as (value, label) pairs are left to WTForms."""
-
-    def pre_validate(self, form):
-        choices = self.choices
-        if self.process_errors or not self.validate_choice or not isinstance(choices, list):
-            return super().pre_validate(form)
-        values = set()
-        for choice in choices:
-            if not isinstance(choice, tuple):
-                return super().pre_validate(form)
-            values.add(self.coerce(choice[0]))
-        if self.data not in values:
-            raise ValidationError(self.invalid_choice_message or self.gettext("Not a valid choice."))
-        return None
-
-
-class SelectField(QuickChoiceCheck, wtforms.SelectField):
-    pass
-
-
-class RadioField(QuickChoiceCheck, wtforms.RadioField):
-    pass
-
-
 class MultiCheckboxField(SelectMultipleField):
     """Several choices as a list of checkboxes (works without JavaScript)."""
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+class ConfirmForm(Form):
+    """A POST-only button: nothing but the CSRF token."""
+
+    submit = SubmitField(_l("Confirm"))

@@ -7,10 +7,8 @@ cookie sees the event's language.
 """
 
 from flask import current_app, g, has_request_context, request
-from flask_babel import get_locale, get_translations, refresh
+from flask_babel import get_locale, refresh
 from sqlalchemy import select
-
-from . import worker_cache
 
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_NAMES = {"km": "ខ្មែរ", "en": "English"}
@@ -49,43 +47,10 @@ def use_page_language(language: str) -> None:
     refresh()
 
 
-def page_translations():
-    """This page's catalogue. Flask-Babel looks it up again for every text (a dozen context
-    look-ups and the locale formatted as a string each time, a large part of drawing a page);
-    this keeps it on the request's Babel context until the locale changes."""
-    babel_context = g.get("_flask_babel")
-    locale = getattr(babel_context, "babel_locale", None)
-    if locale is None:  # the page's first text: Flask-Babel selects the locale
-        return get_translations()
-    kept = getattr(babel_context, "page_translations", None)
-    if kept is None or kept[0] is not locale:  # first text, or refresh() / force_locale() changed it
-        kept = (locale, get_translations())
-        babel_context.page_translations = kept
-    return kept[1]
-
-
 def current_language() -> str:
-    # The locale Flask-Babel selected for this request, read where it keeps it (get_locale() is
-    # several times slower, and pages ask for every bilingual name they show).
-    locale = getattr(g.get("_flask_babel"), "babel_locale", None) if g else None
-    if locale is None:
-        locale = get_locale()
-    return locale.language if locale is not None else "km"  # the languages carry no territory
-
-
-def per_language(build):
-    """``build()`` (texts from the catalogues, which do not change while the process runs) made
-    once per language in each worker instead of on every page."""
-    kept = {}
-
-    def texts():
-        language = current_language()
-        made = kept.get(language)
-        if made is None:
-            made = kept[language] = build()
-        return made
-
-    return texts
+    """The language of this response ("km" or "en"; the languages carry no territory)."""
+    locale = get_locale()
+    return locale.language if locale is not None else "km"
 
 
 def localized(obj, field: str) -> str:
@@ -111,13 +76,10 @@ def khmer_digits_setting() -> bool:
 
     Without a stored setting the configuration's ``KHMER_DIGITS`` decides.
     """
-    from .auth.models import Setting
     from .extensions import db
+    from .settings import Setting
 
-    def load() -> str | None:
-        return db.session.scalar(select(Setting.value).where(Setting.key == KHMER_DIGITS_SETTING))
-
-    stored = worker_cache.cached(KHMER_DIGITS_SETTING, load)
+    stored = db.session.scalar(select(Setting.value).where(Setting.key == KHMER_DIGITS_SETTING))
     if stored is None:
         return bool(current_app.config.get("KHMER_DIGITS", False))
     return stored == "1"
@@ -125,8 +87,8 @@ def khmer_digits_setting() -> bool:
 
 def set_khmer_digits(enabled: bool) -> None:
     """Store the program's choice (the caller logs it and commits)."""
-    from .auth.models import Setting
     from .extensions import db
+    from .settings import Setting
 
     stored = db.session.get(Setting, KHMER_DIGITS_SETTING)
     if stored is None:
@@ -150,12 +112,3 @@ def uses_khmer_digits() -> bool:
 def page_digits(text: str) -> str:
     """Text as this page writes numbers: Khmer digits when chosen, otherwise unchanged."""
     return to_khmer_digits(text) if uses_khmer_digits() else text
-
-
-def _setting_keys(obj) -> list[str]:
-    from .auth.models import Setting
-
-    return [obj.key] if isinstance(obj, Setting) else []
-
-
-worker_cache.forget_on_flush(_setting_keys)

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_time
 
-from .i18n import LANGUAGE_NAMES, current_language, lacks_khmer, page_digits, page_translations
+from .i18n import LANGUAGE_NAMES, current_language, lacks_khmer, page_digits
 from .timeutil import to_local
 
 # Babel's km locale writes times as "2:05 PM" (CLDR has no Khmer day periods);
@@ -92,14 +92,6 @@ def digits(value) -> str:
 
 
 def init_app(app: Flask) -> None:
-    # The templates' _() and ngettext() as Flask-Babel installs them, with the catalogue found once per page.
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda text: page_translations().ugettext(text),
-        ngettext=lambda singular, plural, n: page_translations().ungettext(singular, plural, n),
-        pgettext=lambda context, text: page_translations().upgettext(context, text),
-        npgettext=lambda context, singular, plural, n: page_translations().unpgettext(context, singular, plural, n),
-        newstyle=True,
-    )
     app.jinja_env.filters.update(
         local_datetime=local_datetime,
         local_date=local_date,

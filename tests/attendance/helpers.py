@@ -53,8 +53,8 @@ def decoded_png(data: bytes) -> list[str]:
 
 
 def decoded_svg(svg: bytes | str, scale: int = 8) -> list[str]:
-    """The texts of the QR code drawn by an SVG of ours, painted pixel by pixel: its one path is stroked one
-    module wide, with moves (M x y, m dx dy) and horizontal lines (h dx) only."""
+    """The texts of the QR code drawn by an SVG of ours, painted pixel by pixel: its one path is a square
+    per dark module (M x,y H x V y H x z)."""
     import re
 
     import zxingcpp
@@ -62,16 +62,9 @@ def decoded_svg(svg: bytes | str, scale: int = 8) -> list[str]:
 
     text = svg.decode() if isinstance(svg, bytes) else svg
     size = int(re.search(r'viewBox="0 0 (\d+) \d+"', text).group(1))
-    assert 'stroke-width="1"' in text and 'fill="none"' in text
     image = Image.new("L", (size * scale, size * scale), 255)
     draw = ImageDraw.Draw(image)
-    x = y = 0.0
-    for command, first, second in re.findall(r"([MmHh])(-?[\d.]+)(?: (-?[\d.]+))?", re.search(r' d="([^"]*)"', text).group(1)):
-        if command in "Mm":
-            x, y = (float(first), float(second)) if command == "M" else (x + float(first), y + float(second))
-            continue
-        end = float(first) if command == "H" else x + float(first)
-        top = int((y - 0.5) * scale)  # the stroke is one module wide, centred on the row's middle
-        draw.rectangle([int(min(x, end) * scale), top, int(max(x, end) * scale) - 1, top + scale - 1], fill=0)
-        x = end
+    path = re.search(r' d="([^"]*)"', text).group(1)
+    for left, top, right, bottom in re.findall(r"M(\d+),(\d+)H(\d+)V(\d+)H\d+z", path):
+        draw.rectangle([int(left) * scale, int(top) * scale, int(right) * scale - 1, int(bottom) * scale - 1], fill=0)
     return [found.text for found in zxingcpp.read_barcodes(image)]

@@ -8,7 +8,7 @@ from tests.attendance.helpers import attendance_count, decoded_png, participant_
 from tests.conftest import CSRF_PATTERN
 from tests.factories import group_id, make_event, make_participant, open_event
 from training_portal.attendance import services
-from training_portal.attendance.models import Attendance, CheckInMethod, Participant
+from training_portal.attendance.models import Attendance, CheckInMethod, Participant, Sex
 from training_portal.auth.models import AuditLog
 from training_portal.extensions import db
 
@@ -232,3 +232,21 @@ def test_the_projector_page_rotates_the_code_and_stays_on_the_projector(trainer_
     assert session.checkin_code != old
     elsewhere = trainer_client.post_form(f"/sessions/{session.id}/checkin/close", {"next": "//evil.example/"})
     assert elsewhere.headers["Location"].endswith(f"/events/{session.event_id}")
+
+
+def test_the_event_page_shows_each_sessions_check_ins_and_the_events_participants(trainer_client, trainer):
+    from datetime import date
+
+    from training_portal.attendance.models import Headcount
+
+    event = make_event(trainer, trainers=[trainer], days=(date(2015, 3, 10), date(2015, 3, 11)))
+    first, second = event.sessions
+    dara, sokha = make_participant("Dara"), make_participant("Sokha")
+    for number, (participant, session) in enumerate([(dara, first), (dara, second), (sokha, second)]):
+        db.session.add(Attendance(participant_id=participant.id, session_id=session.id, method=CheckInMethod.WALK_IN,
+                                  idempotency_key=f"walk-in-{number}".ljust(20, "x")))
+    db.session.add(Headcount(event_id=event.id, target_group_id=group_id("villager"), sex=Sex.FEMALE, count=40))
+    db.session.commit()
+    page = trainer_client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "1 checked in" in page and "2 checked in" in page
+    assert "Participants: 2 individually checked in, 40 in headcounts." in page

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import render_template_string
 
 from training_portal.events.models import EventType
@@ -157,6 +158,16 @@ def test_event_page_writes_numbers_in_khmer_digits_when_chosen(app, trainer, tra
     assert "១,០៦៦" in khmer and "១០ មីនា ២០១៥" in khmer
     english = trainer_client.get(f"/events/{event.id}", headers=ENGLISH).get_data(as_text=True)
     assert "1,066" in english and "១" not in english
+
+
+def test_the_khmer_digits_setting_stored_by_another_server_shows_on_the_next_page(app, trainer, trainer_client):
+    event = make_event(trainer, trainers=[trainer], days=(date(2015, 3, 10),))
+    set_khmer_digits(True)
+    db.session.commit()
+    assert "២០១៥" in trainer_client.get(f"/events/{event.id}", headers=KHMER).get_data(as_text=True)
+    db.session.execute(sa.text("UPDATE settings SET value = '0' WHERE key = 'khmer_digits'"))  # not through the ORM
+    db.session.commit()
+    assert "២០១៥" not in trainer_client.get(f"/events/{event.id}", headers=KHMER).get_data(as_text=True)
 
 
 # --- choosing the language ------------------------------------------------------

@@ -4,7 +4,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from training_portal.auth.models import AuditLog, Setting
+from training_portal.auth.models import AuditLog
+from training_portal.settings import Setting
 from training_portal.extensions import db
 from tests.factories import attend, make_event, make_headcount, make_participant
 

@@ -7,15 +7,16 @@ from sqlalchemy import func, select
 from tests.conftest import TEST_PASSWORD
 from tests.factories import attend, make_participant
 from tests.security.conftest import PHONE, client_for
-from training_portal import privacy
+from training_portal import retention
 from training_portal.attendance.device import PARTICIPANT_COOKIE
 from training_portal.attendance.models import AgeBand, Attendance, Participant, Sex
-from training_portal.auth.models import AuditLog, Setting
-from training_portal.auth.settings import RETENTION_MONTHS, get_setting, set_setting
+from training_portal.auth.models import AuditLog
 from training_portal.demo import seed_demo
 from training_portal.extensions import db
+from training_portal.reports import outside_readers
 from training_portal.reports import services as report_services
 from training_portal.reports.metrics import Period, ReportFilters
+from training_portal.settings import RETENTION_MONTHS, Setting, get_setting, set_setting
 
 NOW = datetime(2026, 11, 23, 9, 0)
 
@@ -28,9 +29,9 @@ def report_numbers(year: int = 2015):
 
 
 def test_months_before_handles_month_ends():
-    assert privacy.months_before(datetime(2026, 3, 31, 12), 1) == datetime(2026, 2, 28, 12)
-    assert privacy.months_before(datetime(2026, 1, 15), 24) == datetime(2024, 1, 15)
-    assert privacy.months_before(datetime(2024, 3, 30), 1) == datetime(2024, 2, 29)
+    assert retention.months_before(datetime(2026, 3, 31, 12), 1) == datetime(2026, 2, 28, 12)
+    assert retention.months_before(datetime(2026, 1, 15), 24) == datetime(2024, 1, 15)
+    assert retention.months_before(datetime(2024, 3, 30), 1) == datetime(2024, 2, 29)
 
 
 def test_retention_anonymises_the_demo_year_and_every_count_stays(app):
@@ -40,8 +41,8 @@ def test_retention_anonymises_the_demo_year_and_every_count_stays(app):
     people = db.session.scalar(select(func.count()).select_from(Participant))
     assert people > 900  # unique individuals of the demo year
 
-    assert privacy.apply_retention(now=datetime(2016, 6, 1), months=24) == 0  # still within the period
-    assert privacy.apply_retention(now=NOW, months=24) == people
+    assert retention.apply_retention(now=datetime(2016, 6, 1), months=24) == 0  # still within the period
+    assert retention.apply_retention(now=NOW, months=24) == people
     db.session.commit()
 
     assert report_numbers() == before
@@ -50,7 +51,7 @@ def test_retention_anonymises_the_demo_year_and_every_count_stays(app):
         | Participant.anonymised_at.is_(None))) == 0
     entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "participants.anonymise"))
     assert entry is not None and f'"count": {people}' in entry.details
-    assert privacy.apply_retention(now=NOW, months=24) == 0  # nothing left to do
+    assert retention.apply_retention(now=NOW, months=24) == 0  # nothing left to do
 
 
 def test_only_people_not_seen_for_the_whole_period_are_anonymised(app, world):
@@ -61,8 +62,8 @@ def test_only_people_not_seen_for_the_whole_period_are_anonymised(app, world):
     attend(recent, world.spare_session, method="walk_in").checked_in_at = datetime(2026, 1, 10)
     db.session.commit()
 
-    assert privacy.apply_retention(now=NOW, months=24) == 0
-    assert privacy.apply_retention(now=NOW, months=12) == 1
+    assert retention.apply_retention(now=NOW, months=24) == 0
+    assert retention.apply_retention(now=NOW, months=12) == 1
     db.session.commit()
     gone, kept = db.session.get(Participant, world.participant.id), db.session.get(Participant, recent.id)
     assert (gone.name, gone.phone, gone.organisation, gone.anonymised_at) == ("", None, "", NOW)
@@ -77,7 +78,7 @@ def test_the_phone_and_the_card_no_longer_find_an_anonymised_person(app, world):
     old_card = world.participant.card_code
     world.attendance.checked_in_at = datetime(2020, 1, 1)
     db.session.commit()
-    privacy.apply_retention(now=NOW, months=12)
+    retention.apply_retention(now=NOW, months=12)
     db.session.commit()
     phone = client_for(app, world, "anonymous")
     phone.set_cookie(PARTICIPANT_COOKIE, old_card)  # the cookie the phone kept
@@ -112,7 +113,7 @@ def test_a_period_of_zero_keeps_everything(app, world):
     set_setting(RETENTION_MONTHS, 0)
     world.attendance.checked_in_at = datetime(2001, 1, 1)
     db.session.commit()
-    assert privacy.apply_retention(now=NOW) == 0
+    assert retention.apply_retention(now=NOW) == 0
     assert db.session.get(Participant, world.participant.id).name == "Dara Sok"
 
 
@@ -127,19 +128,19 @@ def test_settings_refuse_a_negative_period_and_store_nothing(app, world):
 
 def test_small_counts_are_hidden_for_outside_readers(app):
     rows = [["Taxi drivers", 12, 3, 0, 1], ["Hotel staff", 4, 4, 0, 0]]
-    assert privacy.suppress_small_counts(rows, [1, 2, 3, 4], 5) == [
+    assert outside_readers.suppress_small_counts(rows, [1, 2, 3, 4], 5) == [
         ["Taxi drivers", 12, "<5", 0, "<5"], ["Hotel staff", "<5", "<5", 0, 0]]
     assert rows[0][2] == 3  # the input is left as it was
 
 
 def test_a_report_table_can_be_suppressed_for_a_workbook_meant_for_outside_readers(app, world):
     table = report_services.build_table("by_target_group", ReportFilters(Period(2015)))
-    hidden = privacy.suppress_table(table, threshold=5)
+    hidden = outside_readers.suppress_table(table, threshold=5)
     rows = [list(row) for row in hidden.rows]
     people = [index for index, column in enumerate(hidden.columns) if column.key != "events" and index > 0]
     assert any("<5" in row for row in rows)  # the one hotel-staff participant
     assert all(not (isinstance(row[index], int) and 0 < row[index] < 5) for row in rows for index in people)
-    assert privacy.suppress_table(table, threshold=0) is table
+    assert outside_readers.suppress_table(table, threshold=0) is table
 
 
 def test_the_password_of_the_admin_is_not_needed_for_settings_but_the_role_is(app, world):

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, IntegerField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField
 from wtforms.widgets import HiddenInput
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forms import Form, RadioField, SelectField, choice_id
+from ..forms import Form, choice_id
 from . import services
 from .models import AgeBand, CheckInMethod, Sex
 

@@ -9,8 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
 from ..events.models import Event, Province, Session, TargetGroup
-from ..extensions import db
-from ..models_base import enum_column_type
+from ..extensions import db, enum_column_type
 from ..timeutil import utcnow
 
 

@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from flask_login import current_user
 
-from ..auth.forms import ConfirmForm
+from ..forms import ConfirmForm
 from ..auth.services import log_action, staff_required
 from ..database import commit_keeping_objects, end_reading, reading_only, reads_without_transaction
 from ..events.models import Event, TargetGroup
-from ..events.routes import event_for_change, session_for_change
+from ..events.access import event_for_change, session_for_change
 from ..events.services import active_entries
 from ..extensions import db
-from ..i18n import current_language, per_language, uses_khmer_digits
+from ..i18n import current_language, uses_khmer_digits
 from ..page_cache import kept_page, same_for_everyone
 from ..quizzes.services import offer_for_new_participant as quiz_offer_for_new_participant
 from ..rate_limits import ParticipantLimit, limited_by
@@ -38,8 +38,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.app_context_processor
 def attendance_template_helpers():
     return {"sex_labels": SEX_LABELS, "age_band_labels": AGE_BAND_LABELS, "method_labels": METHOD_LABELS,
-            "checkin_qr": inline_svg, "checked_in_count": services.checked_in_count,
-            "event_participant_count": services.event_participant_count, "headcount_total": services.headcount_total}
+            "checkin_qr": inline_svg}
 
 
 # Rate limits: keyed by the check-in code and the device, never by IP address
@@ -156,7 +155,6 @@ def page_tokens() -> dict:
     return {"csrf_token": generate_csrf(), **{f"key_{name}": services.new_client_key() for name in CHECKIN_FORMS}}
 
 
-@per_language
 def checkin_texts() -> dict:
     """The check-in page's labels and fixed choices in the page's language."""
     return {
@@ -326,7 +324,7 @@ def checkin_rotate(session_id: int):
 def projector(session_id: int):
     session = session_for_change(session_id)
     return render_template("attendance/projector.html", session=session, event=session.event,
-                           url=checkin_url(session), confirm=ConfirmForm())
+                           url=checkin_url(session), confirm=ConfirmForm(), count=services.checked_in_count(session))
 
 
 @bp.get("/sessions/<int:session_id>/poster")
@@ -364,7 +362,7 @@ def session_qr(session_id: int, fmt: str):
 def scanner(session_id: int):
     session = session_for_change(session_id)
     return render_template("attendance/scanner.html", session=session, event=session.event, form=ScanForm(),
-                           result=None)
+                           result=None, count=services.checked_in_count(session))
 
 
 @bp.post("/sessions/<int:session_id>/scan")
@@ -376,7 +374,8 @@ def scan(session_id: int):
     if not form.validate_on_submit():
         if wants_json:
             return jsonify(status="error", message=_("Reload the page and try again.")), 400
-        return render_template("attendance/scanner.html", session=session, event=session.event, form=form, result=None), 400
+        return render_template("attendance/scanner.html", session=session, event=session.event, form=form, result=None,
+                               count=services.checked_in_count(session)), 400
     result = services.staff_check_in_card(session, form.card.data, form.key.data, current_user)
     db.session.commit()
     with reading_only():  # committed: the count that follows must not hold SQLite's write lock
@@ -387,7 +386,7 @@ def scan(session_id: int):
     if wants_json:
         return jsonify(answer)
     return render_template("attendance/scanner.html", session=session, event=session.event, form=ScanForm(formdata=None),
-                           result=answer)
+                           result=answer, count=count)
 
 
 # Roster and walk-ins

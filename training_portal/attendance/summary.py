@@ -19,6 +19,7 @@ attendance of the participant at the event before deleting the pair.
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..events.models import Event, Session
 from ..extensions import db
@@ -38,24 +39,18 @@ def month_key_of(column) -> sa.ColumnElement:
     return sa.cast(sa.extract("year", column) * 100 + sa.extract("month", column), sa.Integer)
 
 
-# ON CONFLICT reads the same on SQLite and PostgreSQL. A text statement, because SQLAlchemy compiles
-# its dialects' INSERT ... ON CONFLICT anew on every execution (it has no cache key), which cost a
-# check-in as much as running it.
-ADD_PAIR = sa.text(
-    f"INSERT INTO {EventParticipant.__tablename__} ({', '.join(PAIR_COLUMNS)}) "
-    f"VALUES ({', '.join(':' + column for column in PAIR_COLUMNS)}) "
-    "ON CONFLICT (event_id, participant_id) DO NOTHING"
-)
-
-
 def add(event: Event, participant: Participant) -> None:
     """Count ``participant`` (already written) at the event, once whatever the sessions attended."""
-    db.session.execute(ADD_PAIR, {
-        "event_id": event.id, "participant_id": participant.id, "sex": str(participant.sex),
-        "age_band": str(participant.age_band), "target_group_id": participant.target_group_id,
-        "event_type_id": event.event_type_id, "province_id": event.province_id,
-        "month_key": month_key(event.starts_on),
-    })
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    db.session.execute(
+        insert(EventParticipant)
+        .values(event_id=event.id, participant_id=participant.id, sex=participant.sex,
+                age_band=participant.age_band, target_group_id=participant.target_group_id,
+                event_type_id=event.event_type_id, province_id=event.province_id,
+                month_key=month_key(event.starts_on))
+        .on_conflict_do_nothing(index_elements=["event_id", "participant_id"])
+    )
 
 
 def follow_event(event: Event) -> None:

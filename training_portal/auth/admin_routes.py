@@ -8,12 +8,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..settings import program_settings, save_program_settings
 from ..timeutil import local_to_utc
 from . import bp
 from .admin_forms import AuditFilterForm, SettingsForm
 from .models import AuditLog
 from .services import admin_required, log_action
-from .settings import program_settings, save_program_settings
 
 AUDIT_PER_PAGE = 50
 MIDNIGHT = time(0, 0)

@@ -67,12 +67,6 @@ class ChangePasswordForm(SetPasswordForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
 
 
-class ConfirmForm(Form):
-    """A POST-only button: nothing but the CSRF token."""
-
-    submit = SubmitField(_l("Confirm"))
-
-
 class LanguageForm(Form):
     language = SelectField(choices=list(LANGUAGE_NAMES.items()))
     remember = BooleanField(default=True)

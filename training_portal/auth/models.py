@@ -8,8 +8,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ..models_base import enum_column_type
+from ..extensions import db, enum_column_type
 from ..timeutil import utcnow
 
 
@@ -76,11 +75,3 @@ class AuditLog(db.Model):
 
     user: Mapped[User | None] = relationship()
 
-
-class Setting(db.Model):
-    """Admin-editable program settings (fiscal year start month, retention...)."""
-
-    __tablename__ = "settings"
-
-    key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
-    value: Mapped[str] = mapped_column(sa.String(255))

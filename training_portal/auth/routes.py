@@ -4,10 +4,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from ..extensions import db, limiter
+from ..forms import ConfirmForm
 from ..i18n import LANGUAGE_COOKIE, ONE_YEAR
 from ..redirects import local_path
 from . import bp, services
-from .forms import ChangePasswordForm, ConfirmForm, EditUserForm, LanguageForm, LoginForm, NewUserForm, SetPasswordForm
+from .forms import ChangePasswordForm, EditUserForm, LanguageForm, LoginForm, NewUserForm, SetPasswordForm
 from .models import Role, User
 from .services import admin_required
 

@@ -7,9 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
-from ..extensions import db
+from ..extensions import db, enum_column_type
 from ..i18n import localized
-from ..models_base import enum_column_type
 from ..timeutil import to_local, utcnow
 
 

@@ -2,27 +2,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.forms import ConfirmForm
+from ..attendance.counts import event_counts
 from ..auth.models import Role
 from ..auth.services import admin_required, log_action, staff_required
 from ..extensions import db
+from ..forms import ConfirmForm
 from . import bp, services
+from .access import event_for_change, session_for_change
 from .forms import STATUS_LABELS, CancelForm, EventFieldsForm, EventFilterForm, NewEventForm, ReferenceEntryForm, SessionForm
 from .models import Event, Session
-
-
-def event_for_change(event_id: int) -> Event:
-    """The event, 404 when unknown, 403 when this user may not change it."""
-    event = db.get_or_404(Event, event_id)
-    if not event.can_be_changed_by(current_user):
-        abort(403)
-    return event
-
-
-def session_for_change(session_id: int) -> Session:
-    session = db.get_or_404(Session, session_id)
-    event_for_change(session.event_id)
-    return session
 
 
 @bp.route("/")
@@ -67,7 +55,7 @@ def render_event_page(event: Event, session_form=None, cancel_form=None, status:
     """The event page, re-rendered with a form's messages when one of its forms was wrong."""
     return render_template(
         "events/detail.html", event=event, status_labels=STATUS_LABELS,
-        may_change=event.can_be_changed_by(current_user), confirm=ConfirmForm(),
+        may_change=event.can_be_changed_by(current_user), confirm=ConfirmForm(), counts=event_counts(event),
         session_form=session_form or SessionForm(), cancel_form=cancel_form or CancelForm(),
     ), status
 

@@ -9,9 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..attendance.models import Participant
 from ..auth.models import User
 from ..events.models import Event
-from ..extensions import db
+from ..extensions import db, enum_column_type
 from ..i18n import localized
-from ..models_base import enum_column_type
 from ..timeutil import utcnow
 
 

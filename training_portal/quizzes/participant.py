@@ -12,7 +12,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from ..attendance.device import PARTICIPANT_COOKIE, remembered_card, remembered_participant
-from ..auth.forms import ConfirmForm
+from ..forms import ConfirmForm
 from ..database import end_reading, reading_only, reads_without_transaction
 from ..events.models import Event
 from ..extensions import csrf, db

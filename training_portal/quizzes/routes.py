@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..auth.forms import ConfirmForm
+from ..forms import ConfirmForm
 from ..auth.services import log_action, staff_required
 from ..events.models import TargetGroup
-from ..events.routes import event_for_change
+from ..events.access import event_for_change
 from ..extensions import csrf, db
 from . import bp, services, sheets
 from .forms import (

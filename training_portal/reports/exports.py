@@ -1,6 +1,6 @@
 """Workbooks (xlsx) and csv files from report tables: pure functions, no request, no database writes.
 
-Safety of spreadsheet cells (documented in docs/reports.md):
+Safety of spreadsheet cells (README.md, "Rules every export follows"):
 
 - xlsx: every text value is written as a text cell, never a formula. openpyxl
   would take a text starting with "=" for a formula, so such a cell has its

@@ -1,7 +1,7 @@
 """Program metrics: the SQL aggregates behind the dashboard, the workbook and the csv files.
 
 The definitions are the contract in DESIGN.md ("Metrics definitions") and
-docs/reports.md. In short:
+README.md ("Definitions (the contract)"). In short:
 
 - An event counts in the period of its first session's local date
   (``Event.starts_on``); cancelled events never count.

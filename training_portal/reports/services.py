@@ -3,7 +3,7 @@
 Each table is built once from the aggregates in ``metrics`` and then shown on
 the dashboard, written to a workbook sheet or sent as csv: the three can never
 disagree. Column headers and sheet titles are stable (documented in
-docs/reports.md, read by header name), so their English and Khmer wording is
+README.md, read by header name), so their English and Khmer wording is
 fixed here, like the reference lists, rather than left to the catalogues.
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..attendance.models import AgeBand, CheckInMethod, Sex
-from ..auth.models import Setting
+from ..settings import Setting
 from ..events.models import Event, EventType, Province, TargetGroup
 from ..extensions import db
 from ..i18n import current_language

@@ -6,7 +6,7 @@ part), so that the first bytes can be sent at once and memory does not grow
 with the number of rows. It keeps what the openpyxl sheets have: a bold,
 frozen header row, column widths, number and date formats.
 
-Cell safety (docs/reports.md): every text is an inline string cell
+Cell safety (README.md, "Rules every export follows"): every text is an inline string cell
 (``t="inlineStr"``), which a spreadsheet never evaluates, so a text starting
 with = + - @ or a tab stays text exactly as typed; control characters that
 xlsx forbids are removed; carriage returns are kept as character references.

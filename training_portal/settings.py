@@ -2,11 +2,23 @@
 
 Values are stored as text; each setting has a default used until an admin
 stores a choice. Features keep their own typed helpers on top of these
-(reports: fiscal year start month, i18n: Khmer digits, privacy: retention).
+(reports: fiscal year start month, i18n: Khmer digits, retention of personal data).
 """
 
-from ..extensions import db
-from .models import Setting
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .extensions import db
+
+
+class Setting(db.Model):
+    """Admin-editable program settings (fiscal year start month, retention...)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.String(255))
+
 
 RETENTION_MONTHS = "retention_months"
 SMALL_CELL_THRESHOLD = "small_cell_threshold"
@@ -50,12 +62,12 @@ def get_int_setting(key: str, default: int = 0) -> int:
 
 # --- The settings page -------------------------------------------------------------
 # Each entry: the form field's name, how to read the current value, how to store a new one.
-# A feature adds its setting here (and a field to admin_forms.SettingsForm).
+# A feature adds its setting here (and a field to auth/admin_forms.SettingsForm).
 
 
 def _setting_sections():
-    from ..i18n import khmer_digits_setting, set_khmer_digits
-    from ..reports.services import fiscal_year_start_month, set_fiscal_year_start_month
+    from .i18n import khmer_digits_setting, set_khmer_digits
+    from .reports.services import fiscal_year_start_month, set_fiscal_year_start_month
 
     def int_setting(key):
         return (lambda: get_int_setting(key, int(DEFAULTS[key])), lambda value: set_setting(key, int(value or 0)))
