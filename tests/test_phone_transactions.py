@@ -1,16 +1,10 @@
 """What a phone's pages ask of the database's transactions: on PostgreSQL a GET reads without one (one round
 trip per query, no BEGIN and ROLLBACK), and a POST's reads and writes stay in transactions on both databases."""
 
-import uuid
-
 from sqlalchemy import event
 
 from tests.attendance.helpers import attendance_count, form_values, open_event, self_checkin
-from tests.factories import make_event
-from tests.quizzes.conftest import make_participant, make_quiz
 from training_portal.extensions import db
-from training_portal.quizzes import services
-from training_portal.quizzes.models import Phase
 
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
@@ -46,19 +40,6 @@ def test_a_phone_opening_the_check_in_page_reads_in_a_transaction_only_on_sqlite
     url = f"/c/{open_event(trainer).sessions[0].checkin_code}"
     seen = transactions_of(lambda: client.get(url))
     assert seen == [db.engine.dialect.name == "sqlite"] * len(seen)
-
-
-def test_a_phone_opening_a_test_reads_in_a_transaction_only_on_sqlite(app, trainer):
-    event = make_event(trainer, trainers=(trainer,))
-    event.pre_quiz_id = make_quiz(trainer).id
-    assert services.open_phase(event, Phase.PRE) is None
-    db.session.commit()
-    phone = app.test_client()
-    phone.set_cookie("participant", make_participant(event, name=f"Participant {uuid.uuid4().hex[:6]}").card_code)
-    url = f"/p/events/{event.id}/pre"
-    seen = transactions_of(lambda: phone.get(url))
-    assert seen == [db.engine.dialect.name == "sqlite"] * len(seen)
-    assert 'name="idempotency_key"' in phone.get(url).get_data(as_text=True)  # the test itself, to answer
 
 
 def test_a_check_in_sent_reads_and_writes_in_transactions(client, trainer):
