@@ -18,9 +18,9 @@ from training_portal.auth.services import create_user
 from training_portal.events import services as event_services
 from training_portal.events.models import Event, EventType, Province, TargetGroup
 from training_portal.extensions import db
-from training_portal.quizzes import services as quiz_services
+from training_portal.quizzes import bank as quiz_bank, phases as quiz_phases
 from training_portal.quizzes.models import Phase, Quiz, QuizAttempt
-from training_portal.quizzes.services import OptionData, QuestionData
+from training_portal.quizzes.bank import OptionData, QuestionData
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -158,27 +158,27 @@ def make_quiz(creator=None, title: str = "Child protection basics") -> Quiz:
 
     Right answers, by letter: "A", "AB", "B".
     """
-    quiz = quiz_services.create_quiz(title, "មូលដ្ឋានការពារកុមារ", creator)
-    quiz_services.add_question(quiz, QuestionData(
+    quiz = quiz_bank.create_quiz(title, "មូលដ្ឋានការពារកុមារ", creator)
+    quiz_bank.add_question(quiz, QuestionData(
         kind="single", text_en="Which number is the police hotline for child abuse?",
         text_km="តើលេខទូរស័ព្ទបន្ទាន់របស់នគរបាលសម្រាប់ការរំលោភបំពានលើកុមារគឺលេខអ្វី?",
         explanation_en="Call 1288, day or night.", explanation_km="ហៅលេខ ១២៨៨ ទាំងថ្ងៃទាំងយប់។",
         options=[OptionData("1288", "១២៨៨", True), OptionData("117", "១១៧"), OptionData("119", "១១៩")]))
-    quiz_services.add_question(quiz, QuestionData(
+    quiz_bank.add_question(quiz, QuestionData(
         kind="multiple", text_en="Which are grooming signs?", text_km="តើមួយណាជាសញ្ញានៃការល្បួង?",
         explanation_en="Gifts and secrecy are classic signs.",
         options=[OptionData("Gifts", "អំណោយ", True), OptionData("Asking for secrecy", "សុំឱ្យលាក់", True),
                  OptionData("Helping with homework in class", "ជួយធ្វើលំហាត់ក្នុងថ្នាក់")]))
-    quiz_services.add_question(quiz, QuestionData(
+    quiz_bank.add_question(quiz, QuestionData(
         kind="true_false", text_en="Only strangers abuse children.", text_km="មានតែមនុស្សចម្លែកទេដែលរំលោភកុមារ។",
-        explanation_en="Most abusers are known to the child.", options=quiz_services.true_false_options(False)))
+        explanation_en="Most abusers are known to the child.", options=quiz_bank.true_false_options(False)))
     db.session.commit()
     return quiz
 
 
 def open_phase(event: Event, phase: Phase) -> None:
     """The pre-test or post-test of the event opened, committed."""
-    assert quiz_services.open_phase(event, phase) is None
+    assert quiz_phases.open_phase(event, phase) is None
     db.session.commit()
 
 

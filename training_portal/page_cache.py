@@ -10,8 +10,8 @@ draws a new page. Each worker keeps at most MAX_PAGES pages and forgets the olde
 
 Use it only for a page that depends on nothing but its key and its values, and only when
 ``same_for_everyone()``: not for a staff member's page (the header shows the account), a page
-with a message waiting, or a URL with a query string. tests/attendance/test_kept_pages.py and
-tests/quizzes/test_kept_quiz_page.py compare kept pages with the pages drawn anew.
+with a message waiting, or a URL with a query string. tests/attendance/test_kept_pages.py
+compares kept pages with the pages drawn anew.
 """
 
 import secrets

@@ -12,7 +12,7 @@ from tests.factories import make_quiz, open_event
 from training_portal.attendance import routes
 from training_portal.extensions import db
 from training_portal.i18n import set_khmer_digits
-from training_portal.quizzes import services as quiz_services
+from training_portal.quizzes import phases as quiz_phases
 from training_portal.quizzes.models import Phase
 
 TOKENS = re.compile(r'(name="(?:csrf_token|key)"[^>]*value=")[^"]+"')
@@ -132,7 +132,7 @@ def test_a_kept_confirmation_is_the_page_drawn_for_the_participant(app, client, 
     event = open_event(trainer)
     if pre_test_open:
         event.pre_quiz_id = make_quiz(trainer).id
-        assert quiz_services.open_phase(event, Phase.PRE) is None
+        assert quiz_phases.open_phase(event, Phase.PRE) is None
         db.session.commit()
     code = event.sessions[0].checkin_code
     kept = [confirmation(app.test_client(), code, name) for _ in range(3)]  # the first draws, the others are given it
@@ -171,6 +171,6 @@ def test_a_test_opened_after_the_first_check_in_is_offered_at_once(app, client, 
     code = event.sessions[0].checkin_code
     assert "Start the pre-test" not in confirmation(app.test_client(), code, "Sokha")
     event.pre_quiz_id = make_quiz(trainer).id
-    assert quiz_services.open_phase(event, Phase.PRE) is None
+    assert quiz_phases.open_phase(event, Phase.PRE) is None
     db.session.commit()
     assert "Start the pre-test" in confirmation(app.test_client(), code, "Dara")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests.factories import make_event, make_participant
 from training_portal.extensions import db
-from training_portal.quizzes import services
+from training_portal.quizzes import results as quiz_results
 from training_portal.quizzes.demo import seed_quiz_results
 from training_portal.quizzes.models import QuizAttempt
 
@@ -34,7 +34,7 @@ def test_demo_quiz_is_bilingual_and_trainings_show_a_believable_gain(app, admin,
     assert not training.pre_test_open and not training.post_test_open
     assert db.session.scalars(select(QuizAttempt).where(QuizAttempt.event_id == awareness.id)).first() is None
 
-    results = services.event_results(training)
+    results = quiz_results.event_results(training)
     summary = results.summary
     assert summary.paired_count >= 30
     assert 35 <= summary.pre_mean <= 65

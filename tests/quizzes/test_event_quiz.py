@@ -9,7 +9,7 @@ from tests.factories import choose, make_participant, make_quiz
 from training_portal.attendance.models import Attendance, CheckInMethod, Participant, Sex
 from training_portal.events.models import Event, TargetGroup
 from training_portal.extensions import db
-from training_portal.quizzes import services
+from training_portal.quizzes import attempts as quiz_attempts, phases
 from training_portal.quizzes.models import Phase, QuizAttempt
 
 
@@ -28,7 +28,7 @@ def test_trainer_chooses_quizzes_opens_and_closes_phases_and_sees_live_counts(tr
     assert db.session.get(Event, event.id).pre_test_open
     first = make_participant(event, "Dara")
     make_participant(event, "Sophal", Sex.MALE)
-    services.submit_attempt(first, event, Phase.PRE, choose(quiz, "A", "AB", "B"))
+    quiz_attempts.submit_attempt(first, event, Phase.PRE, choose(quiz, "A", "AB", "B"))
     db.session.commit()
 
     page = trainer_client.get(f"/events/{event.id}").get_data(as_text=True)
@@ -54,8 +54,8 @@ def test_a_phase_without_a_quiz_cannot_open(trainer_client, trainer):
 
 def test_the_quiz_of_a_phase_with_answers_cannot_be_swapped(trainer_client, trainer, event, quiz, participant):
     other = make_quiz(trainer, "Another quiz")
-    services.open_phase(event, Phase.PRE)
-    services.submit_attempt(participant, event, Phase.PRE, choose(quiz, "A", "AB", "B"))
+    phases.open_phase(event, Phase.PRE)
+    quiz_attempts.submit_attempt(participant, event, Phase.PRE, choose(quiz, "A", "AB", "B"))
     db.session.commit()
     response = trainer_client.post_form(f"/events/{event.id}/quizzes",
                                         {"pre_quiz_id": other.id, "post_quiz_id": other.id}, follow_redirects=True)
@@ -120,15 +120,15 @@ def test_wrong_letters_on_paper_are_marked_and_nothing_is_saved(trainer_client, 
 def seed_results(event, quiz):
     """Four participants: three with both tests, one pre-test only (hand-computed figures in the asserts)."""
     people = [make_participant(event, name) for name in ("=HYPERLINK(\"http://x\")", "Bopha", "Chenda", "Dalin")]
-    services.open_phase(event, Phase.PRE)
-    services.submit_attempt(people[0], event, Phase.PRE, choose(quiz, "B", "A", "A"))    # 0 %
-    services.submit_attempt(people[1], event, Phase.PRE, choose(quiz, "A", "A", "A"))    # 33.3 %
-    services.submit_attempt(people[2], event, Phase.PRE, choose(quiz, "A", "AB", "A"))   # 66.7 %
-    services.submit_attempt(people[3], event, Phase.PRE, choose(quiz, "A", "AB", "B"))   # 100 %, no post-test
-    services.open_phase(event, Phase.POST)
-    services.submit_attempt(people[0], event, Phase.POST, choose(quiz, "A", "AB", "A"))  # 66.7 %
-    services.submit_attempt(people[1], event, Phase.POST, choose(quiz, "A", "AB", "B"))  # 100 %
-    services.submit_attempt(people[2], event, Phase.POST, choose(quiz, "A", "AB", "A"))  # 66.7 %
+    phases.open_phase(event, Phase.PRE)
+    quiz_attempts.submit_attempt(people[0], event, Phase.PRE, choose(quiz, "B", "A", "A"))    # 0 %
+    quiz_attempts.submit_attempt(people[1], event, Phase.PRE, choose(quiz, "A", "A", "A"))    # 33.3 %
+    quiz_attempts.submit_attempt(people[2], event, Phase.PRE, choose(quiz, "A", "AB", "A"))   # 66.7 %
+    quiz_attempts.submit_attempt(people[3], event, Phase.PRE, choose(quiz, "A", "AB", "B"))   # 100 %, no post-test
+    phases.open_phase(event, Phase.POST)
+    quiz_attempts.submit_attempt(people[0], event, Phase.POST, choose(quiz, "A", "AB", "A"))  # 66.7 %
+    quiz_attempts.submit_attempt(people[1], event, Phase.POST, choose(quiz, "A", "AB", "B"))  # 100 %
+    quiz_attempts.submit_attempt(people[2], event, Phase.POST, choose(quiz, "A", "AB", "A"))  # 66.7 %
     db.session.commit()
     return people
 

@@ -4,7 +4,9 @@ from flask import render_template_string
 from sqlalchemy import func, select
 
 from tests.factories import form_answers, make_participant, open_phase
+from tests.quizzes.conftest import PageElements, hidden_value, ticked
 from training_portal.extensions import db
+from training_portal.quizzes import bank
 from training_portal.quizzes.models import Answer, Phase, QuizAttempt
 
 
@@ -101,13 +103,11 @@ def test_a_stale_or_missing_csrf_token_keeps_the_answers_instead_of_losing_them(
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Your answers are kept." in page
-    for question_answers in answers.values():
-        for option_id in question_answers:
-            assert f'value="{option_id}" checked' in page
+    assert ticked(page) == answers
     assert attempt_count() == 0
 
     # The re-rendered page carries a fresh token: pressing Submit again records the attempt.
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    token = hidden_value(page, "csrf_token")
     again = phone.post(f"/p/events/{event.id}/pre", data={**answers, "csrf_token": token, "idempotency_key": "k"})
     assert again.status_code == 302
     assert db.session.scalar(select(QuizAttempt.score)) == 100.0
@@ -190,3 +190,40 @@ def test_a_single_choice_sent_with_several_values_counts_its_first_and_checkboxe
     assert sorted(option.id for option in answers[multiple.id].selected) == sorted(
         option.id for option in multiple.options[:2])
     assert answers[true_false.id].selected == [] and not answers[true_false.id].is_correct
+
+
+def test_every_element_of_the_quiz_page_has_its_own_id_and_every_label_names_its_own_answer(
+        participant_client, event, quiz):
+    open_phase(event, Phase.PRE)
+    for page in (participant_client.get(f"/p/events/{event.id}/pre").get_data(as_text=True),
+                 participant_client.post_form(f"/p/events/{event.id}/pre",  # shown again: questions 2 and 3 unanswered
+                                              {**form_answers(quiz, "A"), "idempotency_key": "k"}).get_data(as_text=True)):
+        elements = PageElements(page)
+        assert len(elements.ids) == len(set(elements.ids))
+        options = [field for field in elements.inputs if field.get("type") in ("radio", "checkbox")]
+        assert len(options) == sum(len(question.options) for question in quiz.questions)
+        option_labels = [label for label in elements.labels if label["inputs"]]
+        assert len(option_labels) == len(options)
+        for label in option_labels:
+            assert [field.get("id") for field in label["inputs"]] == [label["for"]]
+        assert all(label["for"] in elements.ids for label in elements.labels if label["for"])
+
+
+def test_a_question_edited_before_anyone_answers_and_a_renamed_quiz_show_on_the_next_phone(
+        app, participant_client, event, quiz):
+    open_phase(event, Phase.PRE)
+    question = quiz.questions[0]
+    question.text_en = "Which number do you call about a child in danger?"
+    db.session.commit()
+    assert "Which number do you call about a child in danger?" in participant_client.get(
+        f"/p/events/{event.id}/pre").get_data(as_text=True)
+
+    sent = participant_client.post_form(f"/p/events/{event.id}/pre",
+                                        {**form_answers(quiz, "A", "A", "B"), "idempotency_key": "k-1"})
+    assert sent.status_code == 302
+    bank.rename_quiz(quiz, "Keeping children safe", "")
+    db.session.commit()
+    other_phone = app.test_client()
+    other_phone.set_cookie("participant", make_participant(event, name="Dara").card_code)
+    other_phone.set_cookie("lang", "en")
+    assert "Keeping children safe" in other_phone.get(f"/p/events/{event.id}/pre").get_data(as_text=True)

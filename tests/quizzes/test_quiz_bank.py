@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from tests.factories import choose, make_participant
 from training_portal.extensions import db
-from training_portal.quizzes import services, sheets
+from training_portal.quizzes import attempts, phases, sheets
 from training_portal.quizzes.models import Phase, Question, QuestionKind, Quiz
 
 
@@ -77,8 +77,8 @@ def test_questions_are_reordered_edited_and_removed(trainer_client, quiz):
 
 def test_a_quiz_with_answers_is_locked_and_a_duplicate_can_be_changed(trainer_client, trainer, quiz, event):
     participant = make_participant(event)
-    services.open_phase(event, Phase.PRE)
-    services.submit_attempt(participant, event, Phase.PRE, choose(quiz, "A", "AB", "B"))
+    phases.open_phase(event, Phase.PRE)
+    attempts.submit_attempt(participant, event, Phase.PRE, choose(quiz, "A", "AB", "B"))
     db.session.commit()
     question = quiz.questions[0]
 

@@ -21,7 +21,7 @@ from training_portal.events import services as event_services
 from training_portal.events.models import EventType, Province, Session, TargetGroup
 from training_portal.events.services import SessionTimes
 from training_portal.extensions import db
-from training_portal.quizzes import services as quiz_services
+from training_portal.quizzes import paper as quiz_paper
 from training_portal.reports import metrics
 from training_portal.reports.metrics import Period, ReportFilters
 
@@ -74,7 +74,7 @@ def test_every_way_of_checking_in_counts_each_participant_once_per_event(client,
     ])
     confirm(trainer_client, first, upload(trainer_client, first, sheet).get_data(as_text=True))
     villager = reference(TargetGroup, "villager")
-    vanny = quiz_services.add_walk_in(event, second, "Vanny", Sex.FEMALE, AgeBand.AGE_15_17, villager, trainer)
+    vanny = quiz_paper.add_walk_in(event, second, "Vanny", Sex.FEMALE, AgeBand.AGE_15_17, villager, trainer)
     db.session.commit()
 
     methods = set(db.session.scalars(select(Attendance.method)))

@@ -1,15 +1,12 @@
 """On SQLite, reading after a request's view has returned (streamed downloads) never holds the write lock, and
-a phone's check-in or quiz holds it only while it writes."""
-
-import re
+a phone's check-in holds it only while it writes."""
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import event, text
 
 from tests.attendance.helpers import CSRF_PATTERN, KEY_PATTERN, self_checkin
 from tests.conftest import PortalClient, settings_for
-from tests.factories import make_event, make_quiz
+from tests.factories import make_event
 from tests.races import write_lock_is_free
 from training_portal import create_app
 from training_portal.auth.models import Role
@@ -17,8 +14,6 @@ from training_portal.auth.services import create_user
 from training_portal.database import reading_only
 from training_portal.events.services import load_reference_data
 from training_portal.extensions import db, limiter
-from training_portal.quizzes import services as quiz_services
-from training_portal.quizzes.models import Phase, QuizAttempt
 
 
 @pytest.fixture
@@ -72,19 +67,15 @@ def held_by(seen: list[tuple[str, bool]], start: str) -> set[bool]:
     return {free is False for statement, free in seen if statement.startswith(start)}
 
 
-def test_a_phones_check_in_and_quiz_read_without_the_write_lock_and_take_it_to_write(sqlite_app):
+def test_a_phones_check_in_reads_without_the_write_lock_and_takes_it_to_write(sqlite_app):
     """Forty phones at once: each waits for the others only while it writes, not while its
-    session, event, participant and answers are read and checked."""
+    session, event and participant are read and checked."""
     load_reference_data()
     trainer = create_user("trainer@example.org", "Trainer", Role.TRAINER, "correct horse battery staple")
-    quiz = make_quiz(trainer)
     event = make_event(trainer, groups=("taxi_driver",), language="en")
     event.sessions[0].checkin_open = True
-    event.pre_quiz_id = quiz.id
     db.session.commit()
-    assert quiz_services.open_phase(event, Phase.PRE) is None
-    db.session.commit()
-    path, code, event_id = db.engine.url.database, event.sessions[0].checkin_code, event.id
+    path, code = db.engine.url.database, event.sessions[0].checkin_code
     sqlite_app.test_client_class = PortalClient  # each request in its own context, as in production
     phone = sqlite_app.test_client()
     page = phone.get(f"/c/{code}").get_data(as_text=True)
@@ -96,17 +87,3 @@ def test_a_phones_check_in_and_quiz_read_without_the_write_lock_and_take_it_to_w
     assert held_by(seen, "SELECT event_sessions") == {False}  # the session read twice: before and after
     assert held_by(seen, "INSERT INTO participants") == {True}
     assert held_by(seen, "INSERT INTO attendances") == {True}
-
-    quiz_page = phone.get(f"/p/events/{event_id}/pre").get_data(as_text=True)
-    seen.clear()
-    sent = phone.post(f"/p/events/{event_id}/pre", data={
-        "csrf_token": CSRF_PATTERN.search(quiz_page).group(1),
-        "idempotency_key": re.search(r'name="idempotency_key" type="hidden" value="([^"]+)"', quiz_page).group(1),
-        **{name: value for name, value in re.findall(r'name="(q\d+)" value="(\d+)"', quiz_page)}})
-    assert sent.status_code == 302
-    # The event, the phone's participant and their standing are read in one statement.
-    assert held_by(seen, "SELECT events") == {False}
-    assert any("JOIN participants" in statement for statement, _free in seen if statement.startswith("SELECT events"))
-    assert held_by(seen, "INSERT INTO quiz_attempts") == {True}
-    assert held_by(seen, "INSERT INTO answers") == {True}
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(QuizAttempt)) == 1

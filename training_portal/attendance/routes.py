@@ -17,7 +17,7 @@ from ..events.services import active_entries
 from ..extensions import db
 from ..i18n import current_language, uses_khmer_digits
 from ..page_cache import kept_page, same_for_everyone
-from ..quizzes.services import offer_for_new_participant as quiz_offer_for_new_participant
+from ..quizzes.phases import offer_for_new_participant as quiz_offer_for_new_participant
 from ..rate_limits import ParticipantLimit, limited_by
 from ..redirects import local_path
 from ..templating import local_datetime

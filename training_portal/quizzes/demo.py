@@ -14,9 +14,9 @@ from sqlalchemy import select
 from ..auth.models import Role, User
 from ..events.models import Event
 from ..extensions import db
-from . import services
+from . import attempts, bank, phases
 from .models import Phase, QuestionKind, Quiz
-from .services import OptionData, QuestionData
+from .bank import OptionData, QuestionData
 
 DEMO_QUIZ_TITLE = ("Child protection: what do you know?", "ការការពារកុមារ៖ តើអ្នកដឹងអ្វីខ្លះ?")
 NGO_HOTLINE = ("012 345 678", "០១២ ៣៤៥ ៦៧៨")  # a demo number, not a real line
@@ -62,7 +62,7 @@ DEMO_QUESTIONS = [
         "Most abusers are people the child knows and trusts: relatives, neighbours, teachers or family friends.",
         "ជនល្មើសភាគច្រើន ជាមនុស្សដែលកុមារស្គាល់ និងទុកចិត្ត ដូចជាសាច់ញាតិ អ្នកជិតខាង គ្រូបង្រៀន "
         "ឬមិត្តភក្តិរបស់គ្រួសារ។",
-        services.true_false_options(False)), 0.35, 0.85),
+        bank.true_false_options(False)), 0.35, 0.85),
     (QuestionData(
         QuestionKind.MULTIPLE.value,
         "Which can be signs that an adult is grooming a child?",
@@ -106,7 +106,7 @@ DEMO_QUESTIONS = [
         "You can report without giving your name.",
         "ចូររាយការណ៍អំពីអ្វីដែលអ្នកបានឃើញ ឬសង្ស័យ។ ការស៊ើបអង្កេតរកការពិត គឺជាការងាររបស់នគរបាល "
         "និងបុគ្គលិកសង្គមកិច្ច។ អ្នកអាចរាយការណ៍ដោយមិនចាំបាច់ប្រាប់ឈ្មោះ។",
-        services.true_false_options(False)), 0.35, 0.82),
+        bank.true_false_options(False)), 0.35, 0.82),
     (QuestionData(
         QuestionKind.SINGLE.value,
         "A child tells you that an adult is hurting them. What is the best first thing to do?",
@@ -144,15 +144,15 @@ DEMO_QUESTIONS = [
         "and tell the child it is not their fault.",
         f"កុំបញ្ជូនបន្ត ឬរក្សាទុករូបភាពបែបនេះ។ ចូររាយការណ៍ទៅលេខ ១២៨៨ ឬខ្សែទូរស័ព្ទរបស់អង្គការ {NGO_HOTLINE[1]} "
         "ហើយប្រាប់កុមារថា វាមិនមែនជាកំហុសរបស់គាត់ទេ។",
-        services.true_false_options(True)), 0.50, 0.88),
+        bank.true_false_options(True)), 0.50, 0.88),
 ]
 
 
 def create_demo_quiz(creator: User | None) -> Quiz:
     """The bilingual child-protection quiz of the demo year."""
-    quiz = services.create_quiz(*DEMO_QUIZ_TITLE, creator)
+    quiz = bank.create_quiz(*DEMO_QUIZ_TITLE, creator)
     for question, _before, _after in DEMO_QUESTIONS:
-        services.add_question(quiz, question)
+        bank.add_question(quiz, question)
     db.session.flush()
     return quiz
 
@@ -181,7 +181,7 @@ def simulated_answers(rng: random.Random, quiz: Quiz, ability: float, after: boo
 
 def record(rng, event, participant, phase, quiz, ability, when, trainer):
     on_paper = rng.random() < SHARE_ON_PAPER
-    attempt, _created = services.submit_attempt(
+    attempt, _created = attempts.submit_attempt(
         participant, event, phase, simulated_answers(rng, quiz, ability, phase == Phase.POST),
         on_paper=on_paper, recorded_by=trainer if on_paper else None)
     attempt.submitted_at = when + timedelta(minutes=rng.randint(5, 40))
@@ -195,7 +195,7 @@ def seed_quiz_results(events: list[Event], rng: random.Random) -> Quiz:
         if event.event_type.code != "training" or event.is_cancelled:
             continue
         event.pre_quiz_id = event.post_quiz_id = quiz.id
-        participants = services.checked_in_participants(event)
+        participants = phases.checked_in_participants(event)
         if not participants:
             continue
         trainer = event.trainers[0] if event.trainers else creator

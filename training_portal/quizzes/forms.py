@@ -1,4 +1,3 @@
-from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -6,6 +5,7 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -14,8 +14,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..attendance.models import AgeBand, Sex
-from ..forms import Form
-from . import services
+from ..forms import Form, MultiCheckboxField
+from . import bank
 from .models import Phase, QuestionKind, Quiz
 
 KIND_LABELS = {
@@ -60,7 +60,7 @@ class QuestionForm(Form):
                        default=QuestionKind.SINGLE.value)
     text_en = TextAreaField(_l("Question (English)"), validators=[Length(max=4000)])
     text_km = TextAreaField(_l("Question (Khmer)"), validators=[Optional(), Length(max=4000)])
-    options = FieldList(FormField(OptionRowForm), min_entries=services.MAX_OPTIONS, max_entries=services.MAX_OPTIONS)
+    options = FieldList(FormField(OptionRowForm), min_entries=bank.MAX_OPTIONS, max_entries=bank.MAX_OPTIONS)
     true_is_correct = SelectField(_l("For true/false: the correct answer"),
                                   choices=[("true", _l("True")), ("false", _l("False"))], default="true")
     explanation_en = TextAreaField(_l("Explanation shown after the post-test (English)"),
@@ -69,30 +69,30 @@ class QuestionForm(Form):
                                    validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Save question"))
 
-    def question_data(self) -> services.QuestionData:
+    def question_data(self) -> bank.QuestionData:
         if self.kind.data == QuestionKind.TRUE_FALSE:
-            options = services.true_false_options(self.true_is_correct.data == "true")
+            options = bank.true_false_options(self.true_is_correct.data == "true")
         else:
-            options = [services.OptionData(row.text_en.data or "", row.text_km.data or "", bool(row.is_correct.data))
+            options = [bank.OptionData(row.text_en.data or "", row.text_km.data or "", bool(row.is_correct.data))
                        for row in self.options]
-        return services.QuestionData(
+        return bank.QuestionData(
             kind=self.kind.data, text_en=self.text_en.data or "", text_km=self.text_km.data or "",
             explanation_en=self.explanation_en.data or "", explanation_km=self.explanation_km.data or "",
             options=options,
         )
 
-    def validate_question(self) -> services.QuestionData | None:
+    def validate_question(self) -> bank.QuestionData | None:
         """The question when valid; otherwise None, with the messages attached to the form."""
         if not self.validate_on_submit():
             return None
         data = self.question_data()
-        problems = services.question_problems(data)
+        problems = bank.question_problems(data)
         for problem in problems:
             target = self.text_en if problem == "no_text" else self.kind
             target.errors.append(QUESTION_PROBLEMS[problem])
         return None if problems else data
 
-    def fill_from(self, data: services.QuestionData) -> None:
+    def fill_from(self, data: bank.QuestionData) -> None:
         self.kind.data = data.kind
         self.text_en.data, self.text_km.data = data.text_en, data.text_km
         self.explanation_en.data, self.explanation_km.data = data.explanation_en, data.explanation_km
@@ -118,7 +118,7 @@ class QuizImportConfirmForm(Form):
 
 def quiz_choices(current_ids=()) -> list[tuple[int, str]]:
     """Active quizzes with questions, plus those already chosen (even if archived)."""
-    quizzes = [q for q in services.quiz_bank(include_archived=True)
+    quizzes = [q for q in bank.quiz_bank(include_archived=True)
                if (not q.archived and q.questions) or q.id in current_ids]
     return [(0, _l("— none —"))] + [(q.id, f"{q.title} ({len(q.questions)})") for q in quizzes]
 
@@ -145,31 +145,23 @@ def question_field_name(question) -> str:
 
 
 class AnswerForm(Form):
-    """The participant's quiz as sent. The CSRF token, the idempotency key and the "hand in as it is" flag
-    are its fields; the answers are read from the form data by question (``q<question id>``: one value
-    for a single choice, several for "tick every correct answer"). What an answer may be is checked by
-    the scoring (services.clean_selections), so the questions need no fields of their own: building one
-    per question for every submission was a tenth of its cost."""
-
-    class Meta:
-        # The view checks the token itself, so that a missing or stale token
-        # re-renders the quiz with the answers kept instead of dropping them.
-        csrf = True
+    """A participant's answers to a quiz: the idempotency key, the "hand in as it is" flag and, added by
+    ``answer_form``, one group of radio buttons or checkboxes per question. A stale CSRF token fails
+    ``validate`` as in every form; the view then shows the quiz again with the answers kept."""
 
     idempotency_key = HiddenField()
     submit_incomplete = HiddenField()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.sent = request.form
+    def question_fields(self, quiz: Quiz) -> list:
+        """The fields of the quiz's questions, in its order."""
+        return [self[question_field_name(question)] for question in quiz.questions]
 
     def selections(self, quiz: Quiz) -> dict[int, list[int]]:
-        """{question id: the option ids ticked} (for a single choice, the first value sent)."""
+        """{question id: the option ids ticked}."""
         chosen = {}
         for question in quiz.questions:
-            values = self.sent.getlist(question_field_name(question))
-            if question.kind != QuestionKind.MULTIPLE:
-                values = values[:1]
+            data = self[question_field_name(question)].data
+            values = data if isinstance(data, list) else [data] if data else []
             chosen[question.id] = [int(value) for value in values if value.isdigit()]
         return chosen
 
@@ -179,6 +171,24 @@ class AnswerForm(Form):
 
     def csrf_failed(self) -> bool:
         return bool(getattr(self, "csrf_token", None) and self.csrf_token.errors)
+
+
+def answer_form(quiz: Quiz, **kwargs) -> AnswerForm:
+    """The quiz's answer form, its questions and options in the page's language.
+
+    Which options count is decided by the scoring (attempts.clean_selections), so the fields accept any
+    value sent: one that is not an option of the question counts as no answer.
+    """
+
+    class QuizAnswerForm(AnswerForm):
+        pass
+
+    for question in quiz.questions:
+        field = MultiCheckboxField if question.kind == QuestionKind.MULTIPLE else RadioField
+        choices = [(str(option.id), option.text) for option in question.options]
+        setattr(QuizAnswerForm, question_field_name(question), field(question.text, choices=choices,
+                                                                     validate_choice=False))
+    return QuizAnswerForm(**kwargs)
 
 
 def cell_name(row: str, question) -> str:
@@ -198,7 +208,7 @@ def paper_form_class(quiz: Quiz, participants, walk_in_rows: int, sessions, targ
     if len(session_choices) > 1:
         session_choices.insert(0, ("", "—"))
     group_choices = [("", "—")] + [(str(g.id), g.name) for g in target_groups]
-    # Walk-in choices are checked by services.paper_problems (a blank row sends nothing useful).
+    # Walk-in choices are checked by paper.paper_problems (a blank row sends nothing useful).
     for index in range(walk_in_rows):
         prefix = f"w{index}"
         setattr(PaperForm, f"{prefix}-name", StringField(_l("Name"), validators=[Length(max=120)]))

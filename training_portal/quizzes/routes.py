@@ -13,7 +13,7 @@ from ..auth.services import log_action, staff_required
 from ..events.models import TargetGroup
 from ..events.access import event_for_change
 from ..extensions import csrf, db
-from . import bp, services, sheets
+from . import bank, bp, paper, phases, sheets
 from .forms import (
     PHASE_LABELS,
     SEX_LABELS,
@@ -26,6 +26,7 @@ from .forms import (
     paper_form_class,
 )
 from .models import Phase, Question, Quiz
+from .results import event_results
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WALK_IN_ROWS = 3
@@ -71,7 +72,7 @@ def quiz_for_change(quiz_id: int) -> Quiz:
 def unlocked_quiz_for_change(quiz_id: int) -> Quiz | None:
     """The quiz to change its questions, or None (with a message) when it is locked."""
     quiz = quiz_for_change(quiz_id)
-    if services.quiz_is_locked(quiz):
+    if bank.quiz_is_locked(quiz):
         flash(LOCKED_MESSAGE, "error")
         return None
     return quiz
@@ -88,9 +89,9 @@ def may_change_quiz(quiz: Quiz) -> bool:
 @staff_required
 def quiz_list():
     archived = request.args.get("archived") == "1"
-    quizzes = [q for q in services.quiz_bank(include_archived=archived) if q.archived == archived]
+    quizzes = [q for q in bank.quiz_bank(include_archived=archived) if q.archived == archived]
     return render_template("quizzes/list.html", quizzes=quizzes, archived=archived,
-                           locked_ids=services.locked_quiz_ids())
+                           locked_ids=bank.locked_quiz_ids())
 
 
 @bp.route("/quizzes/new", methods=["GET", "POST"])
@@ -98,7 +99,7 @@ def quiz_list():
 def quiz_new():
     form = QuizForm()
     if form.validate_on_submit():
-        quiz = services.create_quiz(form.title_en.data, form.title_km.data, current_user)
+        quiz = bank.create_quiz(form.title_en.data, form.title_km.data, current_user)
         db.session.flush()
         log_action(current_user, "quiz.create", quiz, title=quiz.title_en)
         db.session.commit()
@@ -111,8 +112,8 @@ def quiz_new():
 @staff_required
 def quiz_detail(quiz_id: int):
     quiz = db.get_or_404(Quiz, quiz_id)
-    return render_template("quizzes/detail.html", quiz=quiz, locked=services.quiz_is_locked(quiz),
-                           may_change=may_change_quiz(quiz), confirm=ConfirmForm(), letter=services.option_letter)
+    return render_template("quizzes/detail.html", quiz=quiz, locked=bank.quiz_is_locked(quiz),
+                           may_change=may_change_quiz(quiz), confirm=ConfirmForm(), letter=bank.option_letter)
 
 
 @bp.route("/quizzes/<int:quiz_id>/edit", methods=["GET", "POST"])
@@ -121,7 +122,7 @@ def quiz_edit(quiz_id: int):
     quiz = quiz_for_change(quiz_id)
     form = QuizForm(obj=quiz)
     if form.validate_on_submit():
-        services.rename_quiz(quiz, form.title_en.data, form.title_km.data)
+        bank.rename_quiz(quiz, form.title_en.data, form.title_km.data)
         log_action(current_user, "quiz.update", quiz, title=quiz.title_en)
         db.session.commit()
         flash(_("Quiz saved."), "success")
@@ -137,7 +138,7 @@ def question_new(quiz_id: int):
         return redirect(url_for("quizzes.quiz_detail", quiz_id=quiz_id))
     form = QuestionForm()
     if (data := form.validate_question()) is not None:
-        question = services.add_question(quiz, data)
+        question = bank.add_question(quiz, data)
         db.session.flush()
         log_action(current_user, "question.create", question, quiz_id=quiz.id)
         db.session.commit()
@@ -155,9 +156,9 @@ def question_edit(question_id: int):
         return redirect(url_for("quizzes.quiz_detail", quiz_id=question.quiz_id))
     form = QuestionForm()
     if request.method == "GET":
-        form.fill_from(services.question_data(question))
+        form.fill_from(bank.question_data(question))
     if (data := form.validate_question()) is not None:
-        services.update_question(question, data)
+        bank.update_question(question, data)
         log_action(current_user, "question.update", question, quiz_id=quiz.id)
         db.session.commit()
         flash(_("Question saved."), "success")
@@ -171,7 +172,7 @@ def question_remove(question_id: int):
     question = db.get_or_404(Question, question_id)
     quiz_id = question.quiz_id
     if unlocked_quiz_for_change(quiz_id) is not None and ConfirmForm().validate_on_submit():
-        services.remove_question(question)
+        bank.remove_question(question)
         log_action(current_user, "question.remove", None, question_id=question_id, quiz_id=quiz_id)
         db.session.commit()
         flash(_("Question removed."), "success")
@@ -185,7 +186,7 @@ def question_move(question_id: int, direction: str):
     if direction not in ("up", "down"):
         abort(404)
     if unlocked_quiz_for_change(question.quiz_id) is not None and ConfirmForm().validate_on_submit():
-        if services.move_question(question, -1 if direction == "up" else 1):
+        if bank.move_question(question, -1 if direction == "up" else 1):
             log_action(current_user, "question.move", question, direction=direction)
             db.session.commit()
     return redirect(url_for("quizzes.quiz_detail", quiz_id=question.quiz_id, _anchor=f"question-{question_id}"))
@@ -197,7 +198,7 @@ def quiz_duplicate(quiz_id: int):
     quiz = db.get_or_404(Quiz, quiz_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("quizzes.quiz_detail", quiz_id=quiz.id))
-    copy = services.duplicate_quiz(quiz, current_user, suffix=" " + _("(copy)"))
+    copy = bank.duplicate_quiz(quiz, current_user, suffix=" " + _("(copy)"))
     db.session.flush()
     log_action(current_user, "quiz.duplicate", copy, source_id=quiz.id)
     db.session.commit()
@@ -210,7 +211,7 @@ def quiz_duplicate(quiz_id: int):
 def quiz_archive(quiz_id: int):
     quiz = quiz_for_change(quiz_id)
     if ConfirmForm().validate_on_submit():
-        services.set_archived(quiz, not quiz.archived)
+        bank.set_archived(quiz, not quiz.archived)
         log_action(current_user, "quiz.archive" if quiz.archived else "quiz.unarchive", quiz)
         db.session.commit()
         flash(_("Quiz archived.") if quiz.archived else _("Quiz is back in the bank."), "success")
@@ -236,7 +237,7 @@ def quiz_upload():
                 "questions": sheets.questions_to_payload(questions)}, ensure_ascii=False))
             return render_template("quizzes/upload_preview.html", questions=questions, confirm=confirm,
                                    title_en=form.title_en.data, title_km=form.title_km.data,
-                                   letter=services.option_letter)
+                                   letter=bank.option_letter)
         messages = [(p.row, upload_problem_message(p)) for p in problems]
         return render_template("quizzes/upload.html", form=form, problems=messages), 400
     return render_template("quizzes/upload.html", form=form, problems=[])
@@ -252,10 +253,10 @@ def quiz_upload_confirm():
         title_en, title_km = str(payload["title_en"]).strip()[:200], str(payload.get("title_km", "")).strip()[:200]
     except (TypeError, ValueError, KeyError, AttributeError):
         questions, title_en = [], ""
-    if not questions or not title_en or any(services.question_problems(q) for q in questions):
+    if not questions or not title_en or any(bank.question_problems(q) for q in questions):
         flash(_("The checked file could not be read back. Please upload it again."), "error")
         return redirect(url_for("quizzes.quiz_upload"))
-    quiz = services.create_quiz_with_questions(title_en, title_km, questions, current_user)
+    quiz = bank.create_quiz_with_questions(title_en, title_km, questions, current_user)
     db.session.flush()
     log_action(current_user, "quiz.import", quiz, title=quiz.title_en, questions=len(questions))
     db.session.commit()
@@ -279,7 +280,7 @@ def event_quizzes(event_id: int):
     event = event_for_change(event_id)
     form = EventQuizzesForm(event=event)
     if form.validate_on_submit():
-        problem = services.set_event_quizzes(event, db.session.get(Quiz, form.pre_quiz_id.data or 0),
+        problem = phases.set_event_quizzes(event, db.session.get(Quiz, form.pre_quiz_id.data or 0),
                                              db.session.get(Quiz, form.post_quiz_id.data or 0))
         if problem:
             db.session.rollback()
@@ -300,7 +301,7 @@ def phase_switch(event_id: int, phase: str, action: str):
     if action not in ("open", "close"):
         abort(404)
     if ConfirmForm().validate_on_submit():
-        problem = services.open_phase(event, phase) if action == "open" else services.close_phase(event, phase)
+        problem = phases.open_phase(event, phase) if action == "open" else phases.close_phase(event, phase)
         if problem:
             flash(REFUSALS[problem], "error")
         else:
@@ -315,18 +316,18 @@ def phase_switch(event_id: int, phase: str, action: str):
 @staff_required
 def phase_counts(event_id: int):
     event = event_for_change(event_id)
-    counts = services.phase_counts(event)
+    counts = phases.phase_counts(event)
     return jsonify(checked_in=counts.checked_in, pre=counts.pre_submitted, post=counts.post_submitted,
-                   pre_open=services.phase_is_open(event, Phase.PRE), post_open=services.phase_is_open(event, Phase.POST))
+                   pre_open=phases.phase_is_open(event, Phase.PRE), post_open=phases.phase_is_open(event, Phase.POST))
 
 
-def paper_rows(form, quiz, participants, walk_in_rows: int) -> list[services.PaperRow]:
+def paper_rows(form, quiz, participants, walk_in_rows: int) -> list[paper.PaperRow]:
     """The grid's rows as typed: checked-in participants first, then the walk-in rows."""
-    rows = [services.PaperRow(str(p.id), p, {q.id: form[cell_name(str(p.id), q)].data or "" for q in quiz.questions})
+    rows = [paper.PaperRow(str(p.id), p, {q.id: form[cell_name(str(p.id), q)].data or "" for q in quiz.questions})
             for p in participants]
     for index in range(walk_in_rows):
         prefix = f"w{index}"
-        rows.append(services.PaperRow(
+        rows.append(paper.PaperRow(
             prefix, None, {q.id: form[cell_name(prefix, q)].data or "" for q in quiz.questions},
             walk_in={"name": form[f"{prefix}-name"].data or "", "sex": form[f"{prefix}-sex"].data,
                      "age_band": form[f"{prefix}-age_band"].data,
@@ -346,19 +347,19 @@ def paper_form(event, quiz, pending):
 @staff_required
 def paper_entry(event_id: int, phase: str):
     event, phase = event_for_change(event_id), phase_or_404(phase)
-    quiz = services.phase_quiz(event, phase)
+    quiz = phases.phase_quiz(event, phase)
     if quiz is None or not quiz.questions:
         flash(REFUSALS["no_quiz"], "error")
         return redirect(url_for("events.event_detail", event_id=event.id, _anchor="quizzes"))
-    pending, done = services.paper_status(event, phase)
+    pending, done = paper.paper_status(event, phase)
     form, walk_in_rows = paper_form(event, quiz, pending)
     cell_problems, row_problems = {}, {}
     if form.is_submitted():
         valid = form.validate()
         rows = paper_rows(form, quiz, pending, walk_in_rows)
-        cell_problems, row_problems = services.paper_problems(event, quiz, rows)
+        cell_problems, row_problems = paper.paper_problems(event, quiz, rows)
         if valid and not cell_problems and not row_problems:
-            created = services.record_paper_sheets(event, phase, quiz, rows, current_user)
+            created = paper.record_paper_sheets(event, phase, quiz, rows, current_user)
             log_action(current_user, "quiz.paper_entry", event, phase=phase.value, attempts=created)
             db.session.commit()
             flash(_("%(count)s answer sheets saved.", count=created), "success")
@@ -370,7 +371,7 @@ def paper_entry(event_id: int, phase: str):
     return render_template("quizzes/paper.html", event=event, phase=phase, phase_label=PHASE_LABELS[phase], quiz=quiz,
                            form=form, pending=pending, done=done, walk_in_rows=walk_in_rows, cell_name=cell_name,
                            cell_problems=cell_problems, row_problems=row_problems, problem_labels=PAPER_PROBLEMS,
-                           letter=services.option_letter), (400 if form.is_submitted() else 200)
+                           letter=bank.option_letter), (400 if form.is_submitted() else 200)
 
 
 # --- Results -------------------------------------------------------------------------
@@ -380,7 +381,7 @@ def paper_entry(event_id: int, phase: str):
 @staff_required
 def results(event_id: int):
     event = event_for_change(event_id)  # names and scores: the event's own trainers, managers, admins
-    return render_template("quizzes/results.html", event=event, results=services.event_results(event),
+    return render_template("quizzes/results.html", event=event, results=event_results(event),
                            sex_labels=SEX_LABELS, confirm=ConfirmForm())
 
 
@@ -412,7 +413,7 @@ def results_xlsx(event_id: int):
     event = event_for_change(event_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("quizzes.results", event_id=event.id))
-    data = sheets.results_workbook(services.event_results(event), results_labels())
+    data = sheets.results_workbook(event_results(event), results_labels())
     log_action(current_user, "quiz.results_export", event)
     db.session.commit()
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,

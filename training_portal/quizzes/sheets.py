@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font
 
 from ..spreadsheets import TooManyRows, clean_text, open_uploaded_workbook
 from .models import QuestionKind
-from .services import MAX_OPTIONS, OPTION_LETTERS, OptionData, QuestionData, question_problems, true_false_options
+from .bank import MAX_OPTIONS, OPTION_LETTERS, OptionData, QuestionData, question_problems, true_false_options
 
 QUESTIONS_SHEET = "Questions"
 TYPE_HEADER = "Type"
