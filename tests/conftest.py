@@ -65,7 +65,7 @@ def settings_for(database_url: str) -> dict:
         "PASSWORD_MEMORY_COST": 8 * 1024,
         "PASSWORD_PARALLELISM": 1,
         # Limits stay on (the default storage, in memory) but generous; a test of a limit lowers it.
-        "RATELIMIT_STORAGE_URI": "local://",
+        "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS": False,
         "SERVER_NAME": None,

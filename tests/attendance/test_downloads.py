@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from tests.attendance.helpers import group_id
 from tests.factories import make_event
-from training_portal.attendance import services
+from training_portal.attendance import headcounts, services
 from training_portal.attendance.models import AgeBand, CheckInMethod, Participant, Sex
 from training_portal.attendance.sheets import csv_cell
 from training_portal.auth.models import AuditLog
@@ -24,7 +24,7 @@ def event_with_nasty_participants(trainer):
         participant = Participant(name=name, sex=Sex.FEMALE, age_band=AgeBand.AGE_18_24,
                                   target_group_id=group_id("villager"), organisation="=1+1")
         services.check_in(session, participant, CheckInMethod.WALK_IN, f"nasty-key-{number:08d}", recorded_by=trainer)
-    services.set_headcounts(event, {(group_id("villager"), "male"): 25}, trainer)
+    headcounts.set_headcounts(event, {(group_id("villager"), "male"): 25}, trainer)
     db.session.commit()
     return event
 

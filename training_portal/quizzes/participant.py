@@ -11,13 +11,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from ..attendance.device import PARTICIPANT_COOKIE, remembered_card, remembered_participant
+from ..attendance.device import remembered_card, remembered_participant
 from ..auth.forms import ConfirmForm
 from ..database import end_reading, reading_only, reads_without_transaction
 from ..events.models import Event
-from ..extensions import csrf, db
+from ..extensions import csrf, db, limiter
 from ..page_cache import kept_page, same_for_everyone
-from ..rate_limits import ParticipantLimit, limited_by
+from ..rate_limits import issues_device, per_device, setting, without_device
 from . import bp, services
 from .forms import PHASE_LABELS, AnswerForm, EventQuizzesForm, question_field_name
 from .models import Phase
@@ -33,27 +33,10 @@ MULTIPLE_CHOICE_RULE = _l("Questions marked “tick every correct answer” coun
                           "the correct answers and no wrong one.")
 
 
-# Submissions are rate-limited per event and device, never per IP address (a venue shares one
-# Wi-Fi address); a phone without the device cookie is not checked in and is refused anyway.
-
-
-def event_key() -> str:
-    return f"quiz-event:{(request.view_args or {}).get('event_id')}"
-
-
-def event_and_device_key() -> str:
-    return f"{event_key()}|device:{request.cookies.get(PARTICIPANT_COOKIE, '')}"
-
-
-def no_device() -> bool:
-    return not request.cookies.get(PARTICIPANT_COOKIE)
-
-
-rate_limited = limited_by(
-    ParticipantLimit("quiz-device", "QUIZ_DEVICE_RATE_LIMIT", "20 per minute", event_and_device_key,
-                     methods=frozenset({"POST"}), exempt_when=no_device),
-    ParticipantLimit("quiz-event", "QUIZ_EVENT_RATE_LIMIT", "1200 per minute", event_key, methods=frozenset({"POST"})),
-)
+# Submissions are limited per event and device (an id in the signed session, given by the quiz page's GET),
+# never per address (a venue shares one) nor per event as a whole (one phone could use that up for everyone).
+rate_limited = limiter.limit(setting("QUIZ_DEVICE_RATE_LIMIT", "20 per minute"), key_func=per_device("event_id"),
+                             methods=["POST"], exempt_when=without_device)
 
 
 def participant_event(event_id: int) -> Event:
@@ -156,6 +139,7 @@ def sent_answers(quiz, form) -> dict:
 
 @bp.route("/p/events/<int:event_id>/<any(pre, post):phase>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its token itself: a stale token re-renders the quiz with the answers kept
+@issues_device
 @rate_limited
 def take_quiz(event_id: int, phase: str):
     # Everything before the submission itself only reads: on SQLite, phones handing in at the same moment
