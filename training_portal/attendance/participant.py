@@ -17,19 +17,14 @@ from .device import remember_participant, remembered_participant
 from .forms import CodeForm, OneTapForm, PhoneCheckInForm, SelfCheckInForm
 from .qr import inline_svg, qr_svg
 
-def checkin_session():
-    """The session whose check-in is open under the request's code, or None (looked up once a request)."""
-    if "checkin_session" not in g:
-        g.checkin_session = services.open_session_by_code((request.view_args or {}).get("code", ""))
-    return g.checkin_session
-
 
 def is_open_code() -> bool:
-    return checkin_session() is not None
+    """True when the request's check-in code opens a session: then it is not a guess."""
+    return services.open_session_by_code((request.view_args or {}).get("code", "")) is not None
 
 
 def is_open_code_or_without_device() -> bool:
-    return is_open_code() or without_device()
+    return without_device() or is_open_code()
 
 
 # Per device at each code; and guesses at codes (answered 404) per device and per address, whatever the
@@ -53,12 +48,12 @@ def checkin_code():
 
 
 @bp.route("/c/<code>", methods=["GET", "POST"])
-@issues_device
 @device_limit
 @code_guesses_per_device
 @code_guesses_per_address
+@issues_device  # inside the limits: the request that is given a device id is not counted by it
 def self_checkin(code: str):
-    session = checkin_session()
+    session = services.open_session_by_code(code)
     if session is None:
         return render_template("attendance/checkin_unavailable.html", no_open_code=True), 404
     g.page_language = session.event.language.value

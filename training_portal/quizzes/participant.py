@@ -139,8 +139,8 @@ def sent_answers(quiz, form) -> dict:
 
 @bp.route("/p/events/<int:event_id>/<any(pre, post):phase>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its token itself: a stale token re-renders the quiz with the answers kept
-@issues_device
 @rate_limited
+@issues_device
 def take_quiz(event_id: int, phase: str):
     # Everything before the submission itself only reads: on SQLite, phones handing in at the same moment
     # wait for each other only during services.submit_attempt's own transaction.
