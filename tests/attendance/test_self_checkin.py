@@ -8,6 +8,7 @@ from sqlalchemy import select
 from tests.attendance.helpers import (
     attendance_count, decoded_svg, form_values, group_id, open_event, participant_count, self_checkin)
 from training_portal.attendance.models import Attendance, CheckInMethod, Participant
+from training_portal.events.models import TargetGroup, event_target_groups
 from training_portal.extensions import db
 
 
@@ -195,3 +196,14 @@ def test_a_choice_the_form_did_not_offer_is_refused_and_nothing_is_written(clien
     assert response.status_code == 400
     assert "Not a valid choice." in response.get_data(as_text=True)
     assert attendance_count() == 0 and participant_count() == 0
+
+
+def test_a_target_group_given_to_the_event_by_another_worker_is_listed_at_once(client, trainer):
+    event = open_event(trainer, groups=("taxi_driver",))
+    police = db.session.scalar(select(TargetGroup).where(TargetGroup.code == "police"))
+    url = f"/c/{event.sessions[0].checkin_code}"
+    assert police.name_en not in client.get(url).get_data(as_text=True)
+    # Another process adds the group: this worker's ORM sees no change.
+    db.session.execute(event_target_groups.insert().values(event_id=event.id, target_group_id=police.id))
+    db.session.commit()
+    assert police.name_en in client.get(url).get_data(as_text=True)
