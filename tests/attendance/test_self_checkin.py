@@ -130,8 +130,9 @@ def test_closed_rotated_cancelled_and_unknown_codes_get_one_answer_and_record_no
     answers["unknown"] = client.get("/c/QQQQQQ")
 
     assert {name: answer.status_code for name, answer in answers.items()} == dict.fromkeys(answers, 404)
-    # The same page, but for where the language switch comes back to (the address asked).
-    pages = {re.sub(r'name="next" value="[^"]*"', "", answer.get_data(as_text=True)) for answer in answers.values()}
+    # The same page, but for the language switch's token (signed with the time) and where it comes back to.
+    pages = {re.sub(r'name="(next|csrf_token)" value="[^"]*"', "", answer.get_data(as_text=True))
+             for answer in answers.values()}
     assert len(pages) == 1 and "This check-in code is not valid" in pages.pop()
     assert attendance_count() == 0 and participant_count() == 0
 
