@@ -18,7 +18,6 @@ from tests.factories import TEST_PASSWORD, make_staff
 from training_portal import create_app
 from training_portal.auth.models import Role
 from training_portal.events.services import load_reference_data
-from training_portal import page_cache, worker_cache
 from training_portal.extensions import db, limiter
 
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -64,7 +63,7 @@ def settings_for(database_url: str) -> dict:
         "PASSWORD_MEMORY_COST": 8 * 1024,
         "PASSWORD_PARALLELISM": 1,
         # Limits stay on (the default storage, in memory) but generous; a test of a limit lowers it.
-        "RATELIMIT_STORAGE_URI": "local://",
+        "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "SQLITE_IMMEDIATE_OUTSIDE_REQUESTS": False,
         "SERVER_NAME": None,
@@ -99,8 +98,6 @@ def app(schema_app, tmp_path):
     schema_app.instance_path = str(tmp_path)
     with schema_app.app_context():
         limiter.reset()  # counters are keyed by ids that the next test reuses
-        worker_cache.clear()  # so are the rows kept in memory
-        page_cache.clear()  # and the pages drawn once
         empty_all_tables()
         load_reference_data()
         db.session.commit()

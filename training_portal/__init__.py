@@ -140,15 +140,9 @@ def register_error_handlers(app: Flask) -> None:
     def error_page(status: int):
         return render_template("error.html", status=status), status
 
-    for status in (400, 403, 404, 405, 413):
+    # Flask-Limiter adds Retry-After to a 429 itself (RATELIMIT_HEADERS_ENABLED).
+    for status in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(status, lambda _error, status=status: error_page(status))
-
-    @app.errorhandler(429)
-    def too_many_requests(error):
-        # A participant's page says when to try again (Flask-Limiter adds the header to staff pages itself).
-        page, status = error_page(429)
-        retry_after = getattr(error, "retry_after", None)
-        return page, status, {"Retry-After": str(retry_after)} if retry_after else {}
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):

@@ -54,7 +54,7 @@ class Defaults:
     # hour instead of being asked for again on every page (400 ms each on 3G).
     SEND_FILE_MAX_AGE_DEFAULT = timedelta(hours=1)
 
-    RATELIMIT_STORAGE_URI = "local://"  # training_portal/rate_limits.py
+    RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "fixed-window"
     LOGIN_RATE_LIMIT = "10 per minute"

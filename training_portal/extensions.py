@@ -13,8 +13,6 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from . import rate_limits  # noqa: F401  (registers the local:// rate-limit storage)
-
 # Named constraints so that Alembic can alter them on SQLite (batch mode) and
 # PostgreSQL alike.
 NAMING_CONVENTION = {

@@ -1,104 +1,58 @@
-"""Rate limits: counters in the worker's memory (``local://``, the default storage), and the
-participants' limits counted in one step (``limited_by``, below).
+"""What the participants' pages are rate-limited by, for Flask-Limiter's ``limit`` and ``shared_limit``.
 
-limits' own ``memory://`` storage starts a timer thread on almost every hit, and the
-thread walks every counter 10 ms later to drop the expired ones. Every phone at a venue
-has its own counters, so under a check-in rush each worker started a thread per request
-and walked thousands of counters a hundred times a second: more CPU than the rest of the
-rate limiting. Here the walk runs at most every SWEEP_SECONDS, in the request that finds
-it due. Nothing else changes: a counter past its window is already ignored when read,
-so the walk only bounds the memory.
+Everyone at a venue shares one address, so a participant's page is limited per device: an id the
+server gives the browser in Flask's signed session on the first page it opens, which a client can
+neither choose nor change (unlike the ``participant`` cookie). A request that does not send that
+session back counts against no limit, and there is no limit for a whole room or event that one
+device or one address could use up for everyone else.
 
-Several servers, or workers that must share their counters, use Redis instead
-(RATELIMIT_STORAGE_URI, see README).
+Counters live in the worker's memory (``memory://``) unless RATELIMIT_STORAGE_URI names a shared
+storage such as Redis (see README).
 """
 
 import functools
-import math
-import threading
-import time
+import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from flask import current_app, request
-from limits import parse_many
-from limits.storage import MemoryStorage
-from werkzeug.exceptions import TooManyRequests
+from flask import current_app, request, session
 
-SWEEP_SECONDS = 10.0
+DEVICE = "device"
 
 
-class LocalStorage(MemoryStorage):
-    STORAGE_SCHEME = ["local"]
-
-    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
-        super().__init__(uri, wrap_exceptions, **options)
-        self._next_sweep = time.monotonic() + SWEEP_SECONDS
-        self._sweeping = threading.Lock()
-
-    # Replaces the parent's private scheduler (name-mangled), which MemoryStorage calls on every hit.
-    def _MemoryStorage__schedule_expiry(self) -> None:
-        if time.monotonic() < self._next_sweep or not self._sweeping.acquire(blocking=False):
-            return
-        try:
-            self._next_sweep = time.monotonic() + SWEEP_SECONDS
-            self._MemoryStorage__expire_events()
-        finally:
-            self._sweeping.release()
+def device_id() -> str:
+    """The id this browser was given by :func:`issues_device`, or "" when it sent none back."""
+    device = session.get(DEVICE)
+    return device if isinstance(device, str) else ""
 
 
-# The participants' pages (check-in, quiz) are limited per check-in code or event and per device.
-# Their limits are counted here in one step, in the storage and with the strategy Flask-Limiter
-# was configured with (so RATELIMIT_ENABLED and a Redis storage apply to them as to the staff
-# limits). Flask-Limiter's own decorators cost a participant's request about as much as a /healthz
-# answer; these are the pages a whole room opens in the same minute.
+def without_device() -> bool:
+    """For ``exempt_when``: the browser sent no device id back, so counts against no per-device limit."""
+    return not device_id()
 
 
-@dataclass(frozen=True)
-class ParticipantLimit:
-    """A limit read from the setting ``setting`` (``default`` when unset), counted per ``key()``."""
+def issues_device(view):
+    """A participant's page: a GET gives the browser a device id (in the signed session) if it has none."""
 
-    name: str  # names the counters in the storage
-    setting: str
-    default: str
-    key: Callable[[], str]
-    methods: frozenset[str] | None = None  # None: every method
-    exempt_when: Callable[[], bool] | None = None
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if request.method == "GET" and not device_id():
+            session[DEVICE] = secrets.token_urlsafe(16)
+        return view(*args, **kwargs)
 
-
-def limited_by(*limits: ParticipantLimit):
-    """A view decorator: the request counts against each of ``limits``; past one, it gets a 429 page
-    with Retry-After."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        def limited(*args, **kwargs):
-            count_request(limits)
-            return view(*args, **kwargs)
-
-        return limited
-
-    return decorate
+    return wrapper
 
 
-def count_request(limits: tuple[ParticipantLimit, ...]) -> None:
-    from .extensions import limiter
-
-    if not limiter.enabled:
-        return
-    strategy = limiter.limiter
-    for limit in limits:
-        if limit.methods is not None and request.method not in limit.methods:
-            continue
-        if limit.exempt_when is not None and limit.exempt_when():
-            continue
-        identifiers = ("participant", limit.name, limit.key())
-        for item in parsed_limits(current_app.config.get(limit.setting, limit.default)):
-            if not strategy.hit(item, *identifiers):
-                reset_at = strategy.get_window_stats(item, *identifiers).reset_time
-                raise TooManyRequests(retry_after=max(1, math.ceil(reset_at - time.time())))
+def setting(name: str, default: str) -> Callable[[], str]:
+    """A limit read from the app's setting ``name`` at each request (``default`` when unset)."""
+    return lambda: current_app.config.get(name, default)
 
 
-@functools.lru_cache(maxsize=64)
-def parsed_limits(text: str) -> tuple:
-    return tuple(parse_many(text))
+def per_device(view_arg: str) -> Callable[[], str]:
+    """A key function: the page's ``view_arg`` (a check-in code, an event id) and the device
+    (with ``exempt_when=without_device``)."""
+
+    def key() -> str:
+        value = str((request.view_args or {}).get(view_arg, "")).upper()
+        return f"{view_arg}:{value}|device:{device_id()}"
+
+    return key

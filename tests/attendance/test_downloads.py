@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests.factories import group_id, make_event, new_participant
-from training_portal.attendance import services
+from training_portal.attendance import headcounts, services
 from training_portal.attendance.models import CheckInMethod
 from training_portal.attendance.sheets import csv_cell
 from training_portal.auth.models import AuditLog
@@ -22,7 +22,7 @@ def event_with_nasty_participants(trainer):
     for number, name in enumerate(NASTY_NAMES):
         participant = new_participant(name, age_band="18_24", group="villager", organisation="=1+1")
         services.check_in(session, participant, CheckInMethod.WALK_IN, f"nasty-key-{number:08d}", recorded_by=trainer)
-    services.set_headcounts(event, {(group_id("villager"), "male"): 25}, trainer)
+    headcounts.set_headcounts(event, {(group_id("villager"), "male"): 25}, trainer)
     db.session.commit()
     return event
 

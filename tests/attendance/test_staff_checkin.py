@@ -7,7 +7,7 @@ from sqlalchemy import select
 from tests.attendance.helpers import attendance_count, decoded_png, participant_count, self_checkin
 from tests.conftest import CSRF_PATTERN
 from tests.factories import group_id, make_event, make_participant, open_event
-from training_portal.attendance import services
+from training_portal.attendance import headcounts, services
 from training_portal.attendance.models import Attendance, CheckInMethod, Participant, Sex
 from training_portal.auth.models import AuditLog
 from training_portal.extensions import db
@@ -180,15 +180,15 @@ def test_headcounts_are_recorded_per_target_group_and_sex(trainer_client, traine
     data = {f"count_{g}_{s}": 0 for g in (villager, student) for s in ("female", "male", "other")}
     data.update({f"count_{villager}_female": 40, f"count_{villager}_male": 35, f"count_{student}_female": 12})
     assert trainer_client.post_form(f"/events/{event.id}/headcounts", data).status_code == 302
-    assert services.headcounts(event) == {(villager, "female"): 40, (villager, "male"): 35, (student, "female"): 12}
-    assert services.headcount_total(event) == 87
+    assert headcounts.headcounts(event) == {(villager, "female"): 40, (villager, "male"): 35, (student, "female"): 12}
+    assert headcounts.headcount_total(event) == 87
     data[f"count_{student}_female"] = 0
     data[f"count_{villager}_male"] = -3
     response = trainer_client.post_form(f"/events/{event.id}/headcounts", data)
-    assert response.status_code == 400 and services.headcount_total(event) == 87
+    assert response.status_code == 400 and headcounts.headcount_total(event) == 87
     data[f"count_{villager}_male"] = 30
     trainer_client.post_form(f"/events/{event.id}/headcounts", data)
-    assert services.headcounts(event) == {(villager, "female"): 40, (villager, "male"): 30}
+    assert headcounts.headcounts(event) == {(villager, "female"): 40, (villager, "male"): 30}
 
 
 def test_pre_registered_participants_get_printable_cards_without_personal_data_in_the_qr(trainer_client, trainer):

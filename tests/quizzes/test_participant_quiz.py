@@ -160,6 +160,7 @@ def test_quiz_submissions_are_limited_per_phone_not_per_wifi_address(app, partic
 
     monkeypatch.setitem(app.config, "QUIZ_DEVICE_RATE_LIMIT", "3 per minute")
     open_phase(event, Phase.PRE)
+    participant_client.get(f"/p/events/{event.id}/pre")  # the test's page, as the phone opens it
     statuses = [participant_client.post_form(f"/p/events/{event.id}/pre", {
         **form_answers(quiz, "A", "AB", "B"), "idempotency_key": f"retry-{number}"}).status_code
         for number in range(4)]
@@ -169,6 +170,7 @@ def test_quiz_submissions_are_limited_per_phone_not_per_wifi_address(app, partic
     neighbour = make_participant(event, name="Dara")
     other_phone = app.test_client()  # the same address, another checked-in phone
     other_phone.set_cookie("participant", neighbour.card_code)
+    other_phone.get(f"/p/events/{event.id}/pre")
     response = other_phone.post_form(f"/p/events/{event.id}/pre",
                                      {**form_answers(quiz, "A", "AB", "B"), "idempotency_key": "neighbour"})
     assert response.status_code == 302

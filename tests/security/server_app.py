@@ -6,7 +6,8 @@ import os
 
 from training_portal import create_app
 
-TEST_SETTINGS = ("LOGIN_RATE_LIMIT", "CHECKIN_DEVICE_RATE_LIMIT", "CHECKIN_CODE_RATE_LIMIT", "RATELIMIT_KEY_PREFIX")
+TEST_SETTINGS = ("LOGIN_RATE_LIMIT", "CHECKIN_DEVICE_RATE_LIMIT", "CHECKIN_CODE_GUESS_DEVICE_LIMIT",
+                 "CHECKIN_CODE_GUESS_ADDRESS_LIMIT", "RATELIMIT_KEY_PREFIX")
 
 app = create_app({
     **{key: os.environ[key] for key in TEST_SETTINGS if key in os.environ},

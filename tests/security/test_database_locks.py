@@ -1,18 +1,13 @@
-"""On SQLite, reading after a request's view has returned (streamed downloads) never holds the write lock, and
-a phone's check-in holds it only while it writes."""
+"""On SQLite, shell work takes the write lock, and reading after a request's view has returned (streamed
+downloads) never holds it."""
 
 import pytest
 from sqlalchemy import event, text
 
-from tests.attendance.helpers import CSRF_PATTERN, KEY_PATTERN, self_checkin
-from tests.conftest import PortalClient, settings_for
-from tests.factories import make_event
+from tests.conftest import settings_for
 from tests.races import write_lock_is_free
 from training_portal import create_app
-from training_portal.auth.models import Role
-from training_portal.auth.services import create_user
 from training_portal.database import reading_only
-from training_portal.events.services import load_reference_data
 from training_portal.extensions import db, limiter
 
 
@@ -65,25 +60,3 @@ def lock_while_running(path: str) -> list[tuple[str, bool]]:
 
 def held_by(seen: list[tuple[str, bool]], start: str) -> set[bool]:
     return {free is False for statement, free in seen if statement.startswith(start)}
-
-
-def test_a_phones_check_in_reads_without_the_write_lock_and_takes_it_to_write(sqlite_app):
-    """Forty phones at once: each waits for the others only while it writes, not while its
-    session, event and participant are read and checked."""
-    load_reference_data()
-    trainer = create_user("trainer@example.org", "Trainer", Role.TRAINER, "correct horse battery staple")
-    event = make_event(trainer, groups=("taxi_driver",), language="en")
-    event.sessions[0].checkin_open = True
-    db.session.commit()
-    path, code = db.engine.url.database, event.sessions[0].checkin_code
-    sqlite_app.test_client_class = PortalClient  # each request in its own context, as in production
-    phone = sqlite_app.test_client()
-    page = phone.get(f"/c/{code}").get_data(as_text=True)
-
-    seen = lock_while_running(path)
-    answer = self_checkin(phone, code, csrf_token=CSRF_PATTERN.search(page).group(1),
-                          key=KEY_PATTERN.search(page).group(1))
-    assert answer.status_code == 200
-    assert held_by(seen, "SELECT event_sessions") == {False}  # the session read twice: before and after
-    assert held_by(seen, "INSERT INTO participants") == {True}
-    assert held_by(seen, "INSERT INTO attendances") == {True}

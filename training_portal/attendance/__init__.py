@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("attendance", __name__, template_folder="templates")
 
-from . import routes  # noqa: E402,F401  (the views register themselves on bp)
+from . import participant, routes  # noqa: E402,F401  (the views register themselves on bp)

@@ -6,9 +6,8 @@ needs no signature; it is HttpOnly and, in production, Secure.
 
 from flask import current_app, request
 
-from ..extensions import db
 from .models import Participant
-from .services import PARTICIPANT_BY_CARD
+from .services import participant_by_card
 
 PARTICIPANT_COOKIE = "participant"
 TWO_YEARS = 2 * 365 * 24 * 3600
@@ -16,8 +15,7 @@ TWO_YEARS = 2 * 365 * 24 * 3600
 
 def remembered_participant() -> Participant | None:
     """The participant this phone checked in as before, if any."""
-    code = remembered_card()
-    return db.session.scalar(PARTICIPANT_BY_CARD, {"card_code": code}) if code else None
+    return participant_by_card(remembered_card())
 
 
 def remembered_card() -> str | None:

@@ -47,14 +47,24 @@ def valid_client_key(_form, field):
 
 
 class CheckInKeyForm(Form):
-    """Every check-in form carries the idempotency key the page was rendered with."""
+    """Every check-in form carries the idempotency key the page was rendered with.
 
+    A form shown on a page beside another sets ``id_prefix``, so that every element id on the page is
+    its own and each label points at its own field.
+    """
+
+    id_prefix = ""
     key = HiddenField(validators=[valid_client_key])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.key.data:
             self.key.data = services.new_client_key()
+        if self.id_prefix:
+            for field in self:
+                field.id = f"{self.id_prefix}-{field.id}"
+                if field.label is not None:
+                    field.label.field_id = field.id
 
 
 def is_fresh(form, kwargs) -> bool:
@@ -87,18 +97,15 @@ class ParticipantFieldsMixin:
         )
 
 
-def form_labels(form_class) -> dict[str, str]:
-    """The labels of a form class's fields in the page's language, by field name."""
-    return {name: str(field.args[0]) for name, field in vars(form_class).items()
-            if hasattr(field, "field_class") and field.args}
-
-
 def group_id(value):
     """An id from a select, None for its blank choice (garbage: 0, which no choice uses)."""
     return choice_id(value) if value not in (None, "") else None
 
 
 class SelfCheckInForm(ParticipantFieldsMixin, CheckInKeyForm):
+    """Someone new checks in on their own phone."""
+
+    kind = HiddenField(default="new")
     name = StringField(_l("Your name"), validators=[Optional(), Length(max=120)])
     sex = RadioField(_l("Sex"), validators=[InputRequired(_l("Choose one."))])
     age_band = SelectField(_l("Age"), validators=[InputRequired(_l("Choose one.")), DataRequired(_l("Choose one."))])
@@ -118,14 +125,31 @@ class SelfCheckInForm(ParticipantFieldsMixin, CheckInKeyForm):
         if self.fresh:
             self.province_id.data = event.province_id
 
+    def check_in_values(self) -> dict:
+        """What services.self_check_in is told about who checks in."""
+        return {"new": self.participant_fields()}
+
 
 class OneTapForm(CheckInKeyForm):
+    """The participant this phone checked in as before checks in again."""
+
+    kind = HiddenField(default="returning")
     submit = SubmitField(_l("Check in"))
+
+    def check_in_values(self) -> dict:
+        return {}
 
 
 class PhoneCheckInForm(CheckInKeyForm):
+    """A returning participant on another phone checks in with their phone number."""
+
+    id_prefix = "returning"
+    kind = HiddenField(default="phone")
     phone = StringField(_l("Your phone number"), validators=[DataRequired(), valid_phone])
     submit = SubmitField(_l("Check in with my phone number"))
+
+    def check_in_values(self) -> dict:
+        return {"phone": self.phone.data}
 
 
 class CodeForm(Form):

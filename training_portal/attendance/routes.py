@@ -1,35 +1,28 @@
-import secrets
+"""Staff pages of check-in: the projector and poster, the scanner, the roster and walk-ins, paper sheets,
+pre-registration, cards, headcounts and the attendance download. The participants' own pages are in
+participant.py."""
 
-from flask import (
-    Response, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for,
-)
-from flask import session as browser_session
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf.csrf import generate_csrf
 from flask_login import current_user
 
 from ..forms import ConfirmForm
 from ..auth.services import log_action, staff_required
-from ..database import commit_keeping_objects, end_reading, reading_only, reads_without_transaction
+from ..database import reading_only
 from ..events.models import Event, TargetGroup
 from ..events.access import event_for_change, session_for_change
 from ..events.services import active_entries
 from ..extensions import db
-from ..i18n import current_language, uses_khmer_digits
-from ..page_cache import kept_page, same_for_everyone
-from ..quizzes.phases import offer_for_new_participant as quiz_offer_for_new_participant
-from ..rate_limits import ParticipantLimit, limited_by
 from ..redirects import local_path
 from ..templating import local_datetime
 from ..timeutil import utcnow
-from . import bp, services, sheets
-from .device import PARTICIPANT_COOKIE, remember_participant, remembered_participant
+from . import bp, headcounts as headcount_services, paper, services, sheets
 from .forms import (
-    AGE_BAND_LABELS, METHOD_LABELS, RESULT_MESSAGES, SEX_LABELS, CodeForm, OneTapForm, PhoneCheckInForm,
-    RegisterForm, ReturningWalkInForm, ScanForm, SearchForm, SelfCheckInForm, SheetConfirmForm, SheetUploadForm,
-    WalkInForm, form_labels, headcount_form,
+    AGE_BAND_LABELS, METHOD_LABELS, RESULT_MESSAGES, SEX_LABELS, RegisterForm, ReturningWalkInForm, ScanForm,
+    SearchForm, SheetConfirmForm, SheetUploadForm, WalkInForm, headcount_form,
 )
-from .models import Attendance, CheckInMethod, Participant
+from .models import Attendance, CheckInMethod
+from .participant import card_url
 from .qr import POSTER_WORDS, inline_svg, qr_png, qr_svg
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,242 +32,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def attendance_template_helpers():
     return {"sex_labels": SEX_LABELS, "age_band_labels": AGE_BAND_LABELS, "method_labels": METHOD_LABELS,
             "checkin_qr": inline_svg}
-
-
-# Rate limits: keyed by the check-in code and the device, never by IP address
-# (everyone at a venue shares one Wi-Fi address).
-
-
-def device_id() -> str:
-    return request.cookies.get(PARTICIPANT_COOKIE) or browser_session.get("device") or ""
-
-
-def code_key() -> str:
-    return "code:" + (request.view_args or {}).get("code", "").upper()
-
-
-def code_and_device_key() -> str:
-    return f"{code_key()}|device:{device_id()}"
-
-
-def no_device() -> bool:
-    return not device_id()
-
-
-rate_limited = limited_by(
-    ParticipantLimit("checkin-device", "CHECKIN_DEVICE_RATE_LIMIT", "30 per minute", code_and_device_key,
-                     exempt_when=no_device),
-    ParticipantLimit("checkin-code", "CHECKIN_CODE_RATE_LIMIT", "1200 per minute", code_key,
-                     methods=frozenset({"POST"})),
-)
-
-
-# Participants' pages
-
-
-@bp.get("/c")
-def checkin_code():
-    form = CodeForm(request.args)
-    if request.args and form.validate():
-        return redirect(url_for("attendance.self_checkin", code=form.code.data.strip().upper()))
-    return render_template("attendance/code.html", form=form)
-
-
-@bp.route("/c/<code>", methods=["GET", "POST"])
-@rate_limited
-def self_checkin(code: str):
-    # Everything before the check-in itself only reads: on SQLite, phones checking in at the same
-    # moment wait for each other only during services.check_in's own transaction.
-    with reading_only():
-        reads_without_transaction()
-        session = services.session_by_code(code)
-        if session is None or not session.is_open:
-            return (render_template("attendance/checkin_unavailable.html", session=session),
-                    404 if session is None else 403)
-        g.page_language = session.event.language.value
-        browser_session.setdefault("device", secrets.token_urlsafe(12))
-        participant = None if request.args.get("new") else remembered_participant()
-        if request.method == "POST":
-            # Only the form that was sent is built (and validates what was sent); the page itself is
-            # written out by the template from plain values (see checkin_page).
-            kind = request.form.get("kind", "new")
-            if kind not in CHECKIN_FORMS:
-                kind = "new"
-            form = checkin_form(kind, session.event, request.form)
-            if not form.validate():
-                return render_checkin(session, participant, kind, form, 400)
-            end_reading()
-    if request.method == "POST":
-        result = self_checkin_result(session, kind, form, participant)
-        with reading_only():  # committed: drawing the confirmation must not hold SQLite's write lock
-            if result is not None:
-                return checkin_answer(session, result)
-            return render_checkin(session, participant, kind, form, 400)
-    if participant is not None and services.attendance_of(participant, session):
-        return checkin_answer(session, services.CheckInResult(services.ALREADY_CHECKED_IN, participant))
-    return render_checkin(session, participant)
-
-
-CHECKIN_FORMS = {"new": SelfCheckInForm, "phone": PhoneCheckInForm, "returning": OneTapForm}
-
-
-def checkin_form(kind: str, event, formdata):
-    if kind == "new":
-        return SelfCheckInForm(event, formdata=formdata)
-    return CHECKIN_FORMS[kind](formdata=formdata)
-
-
-def render_checkin(session, participant, kind=None, sent=None, status=200):
-    if participant is None and sent is None and same_for_everyone():
-        return fresh_checkin_page(session), status
-    tokens = page_tokens()
-    return draw_checkin(session, participant, checkin_page(session.event, tokens, kind, sent), tokens), status
-
-
-def draw_checkin(session, participant, page: dict, tokens: dict) -> str:
-    return render_template("attendance/checkin.html", session=session, event=session.event, participant=participant,
-                           page=page, csrf_token=lambda: tokens["csrf_token"])
-
-
-def fresh_checkin_page(session) -> str:
-    """The page of a phone new to this check-in code, as the whole room sees it: drawn once by the worker
-    and kept under everything it shows (page_cache), with this phone's CSRF token and form keys filled in."""
-    event = session.event
-    choices = checkin_choices(event)
-    key = ("checkin", request.path, session.id, session.checkin_code, session.starts_at, event.title,
-           event.province_id, current_language(), uses_khmer_digits(), choices)
-
-    def draw(holes: dict) -> str:
-        return draw_checkin(session, None, checkin_page(event, holes, choices=choices), holes)
-
-    return kept_page(key, page_tokens(), draw)
-
-
-def page_tokens() -> dict:
-    """What each check-in page holds of its own: the CSRF token and a new idempotency key for each form."""
-    return {"csrf_token": generate_csrf(), **{f"key_{name}": services.new_client_key() for name in CHECKIN_FORMS}}
-
-
-def checkin_texts() -> dict:
-    """The check-in page's labels and fixed choices in the page's language."""
-    return {
-        "labels": form_labels(SelfCheckInForm), "phone_labels": form_labels(PhoneCheckInForm),
-        "sexes": [(sex.value, str(label)) for sex, label in SEX_LABELS.items()],
-        "age_bands": [("", _("Choose…"))] + [(band.value, str(label)) for band, label in AGE_BAND_LABELS.items()],
-        "choose": _("Choose…"), "not_stated": _("Not stated"),
-    }
-
-
-def checkin_choices(event) -> tuple[tuple, tuple]:
-    """The event's target groups and the provinces, as (value, text) in the page's language."""
-    return (tuple((str(group.id), group.name) for group in services.target_group_choices(event)),
-            tuple((str(id_), name) for id_, name in services.province_options()))
-
-
-def checkin_page(event, tokens: dict, kind=None, sent=None, choices=None) -> dict:
-    """What the check-in page shows: the choices, the fields' values and errors of the form sent
-    (``kind``), the idempotency keys (the sent form keeps its own) and the CSRF token, from ``tokens``."""
-    keys = {name: tokens[f"key_{name}"] for name in CHECKIN_FORMS}
-    if sent is not None and services.is_valid_client_key(sent.key.data):
-        keys[kind] = sent.key.data
-    new = sent if kind == "new" else None
-    texts = checkin_texts()
-    groups, provinces = choices or checkin_choices(event)
-    group_value = new.target_group_id.data if new else None
-    target_groups = list(groups)
-    if len(groups) > 1 and group_value is None:
-        target_groups.insert(0, ("", texts["choose"]))
-    province_value = new.province_id.data if new else event.province_id
-    return {
-        "csrf_token": tokens["csrf_token"], "form_keys": keys,
-        "labels": texts["labels"], "phone_labels": texts["phone_labels"],
-        "sexes": texts["sexes"], "age_bands": texts["age_bands"],
-        "target_groups": target_groups,
-        "provinces": [("", texts["not_stated"]), *provinces],
-        "fields": {
-            "name": new.name.data or "" if new else "", "sex": new.sex.data if new else None,
-            "age_band": new.age_band.data or "" if new else "",
-            "target_group_id": "" if group_value is None else str(group_value),
-            "province_id": "" if province_value is None else str(province_value),
-            "phone": new.phone.data or "" if new else "", "consent": bool(new.consent.data) if new else False,
-        },
-        "field_errors": new.errors if new else {},
-        "phone_value": (sent.phone.data or "") if kind == "phone" else "",
-        "phone_errors": sent.errors if kind == "phone" else {},
-    }
-
-
-def self_checkin_result(session, kind, form, participant):
-    """Check in from one of the three forms; None when the phone number is unknown."""
-    if kind == "returning":
-        if participant is None:
-            return None
-    elif kind == "phone":
-        participant = services.participant_by_phone(form.phone.data)
-        if participant is None:
-            form.phone.errors.append(_("No participant has this phone number yet. Fill in the form instead."))
-            return None
-    else:
-        participant = form.participant_fields().new_participant()
-    result = services.check_in(session, participant, CheckInMethod.SELF, form.key.data, whole_transaction=True)
-    # The confirmation shows what this request just read and wrote: nothing is loaded again.
-    commit_keeping_objects()
-    result.new_participant = kind == "new" and result.recorded and result.participant is participant
-    return result
-
-
-def checkin_answer(session, result):
-    if not result.participant or result.status == services.NOT_VALID:
-        return render_template("attendance/checkin_unavailable.html", session=session), 409
-    participant = result.participant
-    url = card_url(participant)
-    values = {"name": participant.name, "card_url": url, "card_qr": inline_svg(url, _("Your personal QR card")),
-              "csrf_token": generate_csrf()}
-    # A participant created by this very check-in has no test attempts yet: the quiz offer needs no query.
-    known_offer = quiz_offer_for_new_participant(session.event) if result.new_participant else None
-    if known_offer is not None and same_for_everyone():
-        page = new_participant_confirmation(session, result, known_offer, values)
-    else:
-        page = draw_confirmation(session, result, known_offer, values)
-    return remember_participant(current_app.make_response(page), participant)
-
-
-def draw_confirmation(session, result, known_offer, values: dict) -> str:
-    return render_template("attendance/checkin_done.html", session=session, event=session.event, result=result,
-                           participant=result.participant, known_offer=known_offer, name=values["name"],
-                           card_url=values["card_url"], card_qr=values["card_qr"],
-                           csrf_token=lambda: values["csrf_token"])
-
-
-def new_participant_confirmation(session, result, offer, values: dict) -> str:
-    """The confirmation for a participant created by this check-in: the same for everyone in the room but
-    for their name, card and CSRF token (the language switch), so drawn once by the worker and kept
-    (page_cache)."""
-    event = session.event
-    key = ("checkin_done", request.path, session.id, session.starts_at, event.title, current_language(),
-           uses_khmer_digits(), bool(values["name"]), offer.has_quizzes, offer.open_phase)
-
-    def draw(holes: dict) -> str:
-        # Without a name the page says so in other words (the key tells the two pages apart).
-        return draw_confirmation(session, result, offer, {**holes, "name": holes["name"] if values["name"] else ""})
-
-    return kept_page(key, values, draw)
-
-
-def card_url(participant: Participant) -> str:
-    return url_for("attendance.participant_card", card_code=participant.card_code, _external=True)
-
-
-@bp.get("/p/<card_code>")
-def participant_card(card_code: str):
-    participant = services.participant_by_card(card_code) or abort(404)
-    return render_template("attendance/card.html", participant=participant, card_url=card_url(participant))
-
-
-@bp.get("/p/<card_code>/qr.svg")
-def participant_card_qr(card_code: str):
-    participant = services.participant_by_card(card_code) or abort(404)
-    return Response(qr_svg(card_url(participant)), mimetype="image/svg+xml")
 
 
 # Projector, poster and the session's check-in state
@@ -510,7 +267,7 @@ def sheet_confirm(session_id: int):
     rows = confirmed_rows(f"session:{session.id}")
     if rows is None:
         return redirect(url_for("attendance.sheet_upload", session_id=session.id))
-    outcome = services.import_sheet_rows(session, rows, current_user)
+    outcome = paper.import_sheet_rows(session, rows, current_user)
     log_action(current_user, "attendance.import", session, recorded=outcome.recorded, already=outcome.already)
     db.session.commit()
     flash(_("%(recorded)s participants recorded; %(already)s were already recorded.",
@@ -529,7 +286,7 @@ def upload_page(event, session, scope):
     confirm = None
     if parsed is not None and parsed.rows:
         confirm = SheetConfirmForm(formdata=None)
-        confirm.payload.data = services.sign_rows(scope, parsed.payload(), current_app.secret_key)
+        confirm.payload.data = paper.sign_rows(scope, parsed.payload(), current_app.secret_key)
     status = 400 if request.method == "POST" and parsed is None else 200
     return render_template("attendance/sheet_upload.html", event=event, session=session, form=form, parsed=parsed,
                            confirm=confirm, problems=sheets.PROBLEMS, groups=group_names(event)), status
@@ -541,7 +298,7 @@ def group_names(event):
 
 def confirmed_rows(scope: str):
     form = SheetConfirmForm()
-    payload = services.unsign_rows(scope, form.payload.data or "", current_app.secret_key) if form.validate_on_submit() else None
+    payload = paper.unsign_rows(scope, form.payload.data or "", current_app.secret_key) if form.validate_on_submit() else None
     if payload is None:
         flash(_("The preview has expired or was changed. Upload the sheet again."), "error")
         return None
@@ -589,7 +346,7 @@ def registration_confirm(event_id: int):
     rows = confirmed_rows(f"event:{event.id}")
     if rows is None:
         return redirect(url_for("attendance.registration_upload", event_id=event.id))
-    outcome = services.register_sheet_rows(event, rows, current_user)
+    outcome = paper.register_sheet_rows(event, rows, current_user)
     log_action(current_user, "participant.register_sheet", event, registered=outcome.registered, already=outcome.already)
     db.session.commit()
     flash(_("%(registered)s participants registered; %(already)s were already registered.",
@@ -610,9 +367,9 @@ def cards(event_id: int):
 @staff_required
 def headcounts(event_id: int):
     event = event_for_change(event_id)
-    form = headcount_form(event, services.headcounts(event))
+    form = headcount_form(event, headcount_services.headcounts(event))
     if form.validate_on_submit():
-        changes = services.set_headcounts(event, form.tallies(), current_user)
+        changes = headcount_services.set_headcounts(event, form.tallies(), current_user)
         if changes:
             log_action(current_user, "headcount.update", event, changes=changes)
         db.session.commit()
@@ -630,7 +387,7 @@ def attendance_download(event_id: int, fmt: str):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    headers, rows = sheets.attendance_table(services.event_attendance(event), services.headcount_rows(event))
+    headers, rows = sheets.attendance_table(services.event_attendance(event), headcount_services.headcount_rows(event))
     log_action(current_user, "attendance.export", event, format=fmt, rows=len(rows))
     db.session.commit()
     filename = f"attendance-{event.id}-{utcnow():%Y%m%d}.{fmt}"

@@ -1,4 +1,4 @@
-"""Check-in, participants, headcounts and the event's attendance list.
+"""Check-in, participants and the event's attendance list.
 
 Every check-in, whatever its method, goes through :func:`check_in`, which
 records a participant at a session exactly once: the database refuses a
@@ -10,8 +10,7 @@ into the answer the first request got.
 import hashlib
 import re
 import secrets
-from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -19,16 +18,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
-from ..database import attach_inserted, insert_row
-from ..events.models import Event, Session
-from ..events.services import escape_like, new_checkin_code
+from ..events.models import Event, Province, Session, TargetGroup
+from ..events.services import active_entries, escape_like, new_checkin_code
 from ..extensions import db
-from . import choices, summary
-from .models import AgeBand, Attendance, CheckInMethod, Headcount, Participant, Registration, Sex
+from . import summary
+from .models import AgeBand, Attendance, CheckInMethod, Participant, Registration, Sex
 
 CHECKED_IN = "checked_in"
 ALREADY_CHECKED_IN = "already_checked_in"
 NOT_VALID = "not_valid"
+NOT_FOUND = "not_found"  # a self check-in that names nobody: an unknown phone number, a phone that remembers no one
 
 CLIENT_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 CARD_CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
@@ -79,14 +78,6 @@ class ParticipantFields:
         )
 
 
-@dataclass
-class ImportOutcome:
-    recorded: int = 0
-    already: int = 0
-    registered: int = 0
-    problems: list = field(default_factory=list)
-
-
 # Phone numbers and codes
 
 
@@ -121,29 +112,26 @@ def normalise_phone(raw: str | None) -> str | None:
 
 
 def session_by_code(code: str) -> Session | None:
-    """The session whose current check-in code this is (any case), or None."""
+    """The session whose current check-in code this is (any case), with its event, or None."""
     code = (code or "").strip().upper()
     if not code or len(code) > CHECKIN_CODE_MAX_LENGTH or not code.isalnum():
         return None
-    return db.session.scalar(SESSION_BY_CODE, {"code": code})
+    return db.session.scalar(select(Session).where(Session.checkin_code == code).options(joinedload(Session.event)))
 
 
-# With its event in the same query: every check-in page needs both. Built once: building the
-# loader option on every request cost as much as running the query.
-SESSION_BY_CODE = (
-    select(Session).where(Session.checkin_code == sa.bindparam("code")).options(joinedload(Session.event)))
+def open_session_by_code(code: str) -> Session | None:
+    """The session whose check-in is open under this code, or None: a participant is told no more than that."""
+    session = session_by_code(code)
+    return session if session is not None and session.is_open else None
 
 
-def participant_by_card(card_code: str) -> Participant | None:
+def participant_by_card(card_code: str | None) -> Participant | None:
     """The participant whose personal QR card this is (not anonymised), or None."""
     card_code = (card_code or "").strip()
     if not CARD_CODE_PATTERN.match(card_code):
         return None
-    return db.session.scalar(PARTICIPANT_BY_CARD, {"card_code": card_code})
-
-
-PARTICIPANT_BY_CARD = select(Participant).where(
-    Participant.card_code == sa.bindparam("card_code"), Participant.anonymised_at.is_(None))
+    return db.session.scalar(
+        select(Participant).where(Participant.card_code == card_code, Participant.anonymised_at.is_(None)))
 
 
 def card_code_from_scan(text: str) -> str:
@@ -192,10 +180,7 @@ def attendance_of(participant: Participant, session: Session) -> Attendance | No
 
 
 def attendance_by_key(key: str) -> Attendance | None:
-    return db.session.scalar(ATTENDANCE_BY_KEY, {"key": key})
-
-
-ATTENDANCE_BY_KEY = select(Attendance).where(Attendance.idempotency_key == sa.bindparam("key"))
+    return db.session.scalar(select(Attendance).where(Attendance.idempotency_key == key))
 
 
 def answer_to_repeat(earlier: Attendance, participant: Participant, is_new: bool) -> CheckInResult:
@@ -216,7 +201,6 @@ def check_in(
     client_key: str,
     recorded_by: User | None = None,
     stored_key: str | None = None,
-    whole_transaction: bool = False,
 ) -> CheckInResult:
     """Record ``participant`` at ``session`` exactly once.
 
@@ -224,39 +208,48 @@ def check_in(
     check-in is recorded. A repeat of the same ``client_key`` gets the first
     answer and records nothing; a participant already at the session gets
     ALREADY_CHECKED_IN. Concurrent requests are settled by the database's
-    unique constraints inside a savepoint, or, when the check-in is the
-    ``whole_transaction`` (nothing else was written in it), by rolling that
-    back. The caller commits.
+    unique constraints inside a savepoint. The caller commits.
     """
     key = stored_key or attendance_key(session, client_key)
     is_new = participant.id is None
-    if not is_new and (recorded := recorded_before(key, participant, session, is_new)) is not None:
+    if (recorded := recorded_before(key, participant, session, is_new)) is not None:
         return recorded
-    # A new participant has no attendance to look for: a form sent again (its key already recorded) is
-    # found when the attendance insert meets the unique key, as a race is, and nothing of it stays.
     try:
-        with nullcontext() if whole_transaction else db.session.begin_nested():
-            participant_row = insert_row(participant) if is_new else None
-            attendance = Attendance(
-                participant_id=participant_row["id"] if is_new else participant.id, session_id=session.id,
-                method=CheckInMethod(method), recorded_by_id=recorded_by.id if recorded_by else None,
-                idempotency_key=key, participant=participant, session=session, recorded_by=recorded_by,
-            )
-            attendance_row = insert_row(attendance)
-            # Both rows are written: only now do the objects become the session's.
-            if is_new:
-                attach_inserted(participant, participant_row)
-            attach_inserted(attendance, attendance_row)
+        with db.session.begin_nested():
+            attendance = Attendance(participant=participant, session=session, method=CheckInMethod(method),
+                                    recorded_by=recorded_by, idempotency_key=key)
+            db.session.add(attendance)
+            db.session.flush()
             summary.add(session.event, participant)
     except IntegrityError:
-        # Another request recorded it between our look-up and our insert, or this new participant's form
-        # had been recorded before (the same key).
-        if whole_transaction:
-            db.session.rollback()
+        # Another request recorded it between our look-up and our insert (the same key, or the same
+        # participant at this session).
         if (recorded := recorded_before(key, participant, session, is_new)) is not None:
             return recorded
         raise
     return CheckInResult(CHECKED_IN, participant, attendance)
+
+
+def self_check_in(session: Session, client_key: str, new: ParticipantFields | None = None, phone: str | None = None,
+                  remembered: Participant | None = None) -> CheckInResult:
+    """A participant checks in on their own phone; the check-in is committed.
+
+    Who it is: the new participant described by ``new`` (the form for someone new), else the participant
+    with this ``phone`` (returning, on another phone), else ``remembered`` (one tap on the phone that
+    checked in before). NOT_FOUND, with nothing written, when that names nobody.
+    """
+    if new is not None:
+        participant = new.new_participant()
+    elif phone is not None:
+        participant = participant_by_phone(phone)
+    else:
+        participant = remembered
+    if participant is None:
+        return CheckInResult(NOT_FOUND)
+    result = check_in(session, participant, CheckInMethod.SELF, client_key)
+    db.session.commit()
+    result.new_participant = new is not None and result.recorded and result.participant is participant
+    return result
 
 
 def recorded_before(key: str, participant: Participant, session: Session, is_new: bool) -> CheckInResult | None:
@@ -265,7 +258,7 @@ def recorded_before(key: str, participant: Participant, session: Session, is_new
     earlier = attendance_by_key(key)
     if earlier is not None:
         return answer_to_repeat(earlier, participant, is_new)
-    existing = attendance_of(participant, session)
+    existing = None if is_new else attendance_of(participant, session)
     if existing is not None:
         return CheckInResult(ALREADY_CHECKED_IN, participant, existing)
     return None
@@ -276,7 +269,7 @@ def staff_check_in_card(session: Session, scanned: str, client_key: str, staff: 
     participant = participant_by_card(card_code_from_scan(scanned))
     if participant is None or session.event.is_cancelled:
         return CheckInResult(NOT_VALID)
-    return check_in(session, participant, CheckInMethod.SCAN, client_key, recorded_by=staff, whole_transaction=True)
+    return check_in(session, participant, CheckInMethod.SCAN, client_key, recorded_by=staff)
 
 
 def remove_attendance(attendance: Attendance) -> dict:
@@ -322,18 +315,12 @@ def checked_in_count(session: Session) -> int:
 def event_participant_count(event: Event) -> int:
     """Distinct participants with an attendance in any of the event's sessions.
 
-    Individual attendance only; headcount tallies are added by :func:`headcount_total`.
+    Individual attendance only; headcount tallies are added by :func:`.headcounts.headcount_total`.
     """
     return db.session.scalar(
         select(sa.func.count(sa.distinct(Attendance.participant_id)))
         .join(Session, Attendance.session_id == Session.id)
         .where(Session.event_id == event.id)
-    )
-
-
-def headcount_total(event: Event) -> int:
-    return db.session.scalar(
-        select(sa.func.coalesce(sa.func.sum(Headcount.count), 0)).where(Headcount.event_id == event.id)
     )
 
 
@@ -471,61 +458,21 @@ def default_target_group_id(event: Event) -> int | None:
     return event.target_groups[0].id if event.target_groups else None
 
 
-def target_group_choices(event: Event) -> list[choices.Choice]:
-    """The event's target groups (all active groups when the event names none), from the kept list."""
-    return choices.target_groups(event)
+def target_group_choices(event: Event) -> list[TargetGroup]:
+    """The event's target groups in display order (all active groups when the event names none)."""
+    chosen = sorted(event.target_groups, key=lambda group: (group.sort_order, group.id))
+    return chosen or active_entries(TargetGroup)
 
 
-def provinces() -> list[choices.Choice]:
-    """Active provinces in display order, from the kept list."""
-    return choices.provinces()
+def provinces() -> list[Province]:
+    """Active provinces in display order."""
+    return list(db.session.scalars(
+        select(Province).where(Province.active.is_(True)).order_by(Province.sort_order, Province.id)))
 
 
 def province_options() -> list[tuple[int, str]]:
-    """(id, name in the page's language) of the active provinces, from the kept list."""
-    return choices.province_options()
-
-
-# Headcounts
-
-
-def headcounts(event: Event) -> dict[tuple[int, str], int]:
-    """The event's tallies as {(target group id, sex value): count}."""
-    rows = db.session.scalars(select(Headcount).where(Headcount.event_id == event.id))
-    return {(row.target_group_id, row.sex.value): row.count for row in rows}
-
-
-def set_headcounts(event: Event, tallies: dict[tuple[int, str], int], staff: User | None) -> dict:
-    """Replace the event's tallies; a zero removes the row. Returns the changes."""
-    existing = {
-        (row.target_group_id, row.sex.value): row
-        for row in db.session.scalars(select(Headcount).where(Headcount.event_id == event.id))
-    }
-    changes = {}
-    for (group_id, sex), count in tallies.items():
-        row = existing.get((group_id, sex))
-        before = row.count if row else 0
-        if count == before:
-            continue
-        changes[f"{group_id}:{sex}"] = [before, count]
-        if count == 0:
-            db.session.delete(row)
-        elif row is None:
-            db.session.add(Headcount(event=event, target_group_id=group_id, sex=Sex(sex), count=count,
-                                     recorded_by_id=staff.id if staff else None))
-        else:
-            row.count, row.recorded_by_id = count, staff.id if staff else None
-    return changes
-
-
-def headcount_rows(event: Event) -> list[Headcount]:
-    return list(
-        db.session.scalars(
-            select(Headcount).where(Headcount.event_id == event.id)
-            .order_by(Headcount.target_group_id, Headcount.sex)
-            .options(selectinload(Headcount.target_group))
-        )
-    )
+    """(id, name in the page's language) of the active provinces, as the forms list them."""
+    return [(province.id, province.name) for province in provinces()]
 
 
 # The event's attendance list (for downloads)
@@ -547,84 +494,3 @@ def event_attendance(event: Event) -> list[Attendance]:
             )
         )
     )
-
-
-# Paper sheets
-
-
-def import_sheet_rows(session: Session, rows: list, staff: User | None) -> ImportOutcome:
-    """Record the valid rows of a paper sign-in sheet (the caller commits them together).
-
-    Each row carries a deterministic key (see SheetRow.import_key), so a sheet
-    uploaded twice records nobody twice. A row with the phone number of a
-    known participant is that participant.
-    """
-    outcome = ImportOutcome()
-    for row in rows:
-        key = row.import_key(session.id)
-        if attendance_by_key(key) is not None:
-            outcome.already += 1
-            continue
-        fields = row.participant_fields()
-        participant = participant_by_phone(fields.phone) or fields.new_participant()
-        result = check_in(session, participant, CheckInMethod.IMPORT, "", recorded_by=staff, stored_key=key)
-        if result.recorded:
-            outcome.recorded += 1
-        else:
-            outcome.already += 1
-    return outcome
-
-
-def register_sheet_rows(event: Event, rows: list, staff: User | None) -> ImportOutcome:
-    """Register the rows of a sheet for an event in advance; a row registered before is skipped."""
-    outcome = ImportOutcome()
-    registered = registered_participants(event)
-    for row in rows:
-        fields = row.participant_fields()
-        participant = participant_by_phone(fields.phone)
-        if participant is None:
-            twins = [p for p in registered if same_person(p, fields)]
-            if len(twins) > row.occurrence:
-                outcome.already += 1
-                continue
-            participant = fields.new_participant()
-        elif any(p.id == participant.id for p in registered):
-            outcome.already += 1
-            continue
-        register(event, participant, staff)
-        registered.append(participant)
-        outcome.registered += 1
-    return outcome
-
-
-def same_person(participant: Participant, fields: ParticipantFields) -> bool:
-    """A registered participant without a phone that matches a sheet row in every field."""
-    return (
-        participant.phone is None and not fields.phone
-        and " ".join(participant.name.split()).casefold() == " ".join(fields.name.split()).casefold()
-        and participant.sex == Sex(fields.sex) and participant.age_band == AgeBand(fields.age_band)
-        and participant.target_group_id == fields.target_group_id
-        and participant.organisation.casefold() == fields.organisation.strip().casefold()
-    )
-
-
-# Rows carried from the preview to the confirmation, signed so they cannot be altered
-
-
-def sign_rows(scope: str, payload: list[dict], secret_key: str) -> str:
-    from itsdangerous import URLSafeSerializer
-
-    return URLSafeSerializer(secret_key, salt="attendance-sheet").dumps({"scope": scope, "rows": payload})
-
-
-def unsign_rows(scope: str, token: str, secret_key: str) -> list[dict] | None:
-    """The rows signed for this scope, or None when the token was altered or is for another scope."""
-    from itsdangerous import BadSignature, URLSafeSerializer
-
-    try:
-        data = URLSafeSerializer(secret_key, salt="attendance-sheet").loads(token)
-    except BadSignature:
-        return None
-    if not isinstance(data, dict) or data.get("scope") != scope:
-        return None
-    return data.get("rows")

@@ -10,7 +10,7 @@ from ..forms import ConfirmForm
 from . import bp, services
 from .access import event_for_change, session_for_change
 from .forms import STATUS_LABELS, CancelForm, EventFieldsForm, EventFilterForm, NewEventForm, ReferenceEntryForm, SessionForm
-from .models import Event, Session
+from .models import Event
 
 
 @bp.route("/")

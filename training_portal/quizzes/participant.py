@@ -8,12 +8,12 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..attendance.device import PARTICIPANT_COOKIE, remembered_participant
-from ..forms import ConfirmForm
+from ..attendance.device import remembered_participant
 from ..events.models import Event
-from ..extensions import csrf, db
+from ..extensions import csrf, db, limiter
+from ..forms import ConfirmForm
 from ..i18n import use_page_language
-from ..rate_limits import ParticipantLimit, limited_by
+from ..rate_limits import issues_device, per_device, setting, without_device
 from . import attempts, bp, phases
 from .forms import PHASE_LABELS, AnswerForm, EventQuizzesForm, answer_form
 from .models import Phase
@@ -29,27 +29,10 @@ MULTIPLE_CHOICE_RULE = _l("Questions marked “tick every correct answer” coun
                           "the correct answers and no wrong one.")
 
 
-# Submissions are rate-limited per event and device, never per IP address (a venue shares one
-# Wi-Fi address); a phone without the device cookie is not checked in and is refused anyway.
-
-
-def event_key() -> str:
-    return f"quiz-event:{(request.view_args or {}).get('event_id')}"
-
-
-def event_and_device_key() -> str:
-    return f"{event_key()}|device:{request.cookies.get(PARTICIPANT_COOKIE, '')}"
-
-
-def no_device() -> bool:
-    return not request.cookies.get(PARTICIPANT_COOKIE)
-
-
-rate_limited = limited_by(
-    ParticipantLimit("quiz-device", "QUIZ_DEVICE_RATE_LIMIT", "20 per minute", event_and_device_key,
-                     methods=frozenset({"POST"}), exempt_when=no_device),
-    ParticipantLimit("quiz-event", "QUIZ_EVENT_RATE_LIMIT", "1200 per minute", event_key, methods=frozenset({"POST"})),
-)
+# Submissions are limited per event and device (an id in the signed session, given by the quiz page's GET),
+# never per address (a venue shares one) nor per event as a whole (one phone could use that up for everyone).
+rate_limited = limiter.limit(setting("QUIZ_DEVICE_RATE_LIMIT", "20 per minute"), key_func=per_device("event_id"),
+                             methods=["POST"], exempt_when=without_device)
 
 
 def participant_event(event_id: int) -> Event:
@@ -92,6 +75,7 @@ def render_quiz(event, phase, quiz, form: AnswerForm | None, message=None, statu
 @bp.route("/p/events/<int:event_id>/<any(pre, post):phase>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its token itself: a stale token re-renders the quiz with the answers kept
 @rate_limited
+@issues_device
 def take_quiz(event_id: int, phase: str):
     event, phase = participant_event(event_id), Phase(phase)
     quiz = phases.phase_quiz_with_questions(event, phase)
