@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from ..events.models import Event, Session
 from ..extensions import db
-from .models import Attendance, Headcount
+from . import models  # as a module: the event pages import this while attendance.models is still loading
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class EventCounts:
 
 def event_counts(event: Event) -> EventCounts:
     """The counts the event page shows, one query each (the sessions' counts grouped in one)."""
+    Attendance, Headcount = models.Attendance, models.Headcount
     of_event = sa.select(Session.id).where(Session.event_id == event.id)
     checked_in = db.session.execute(
         sa.select(Attendance.session_id, sa.func.count())
