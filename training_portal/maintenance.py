@@ -59,7 +59,7 @@ def export_outside_command(year: int, path: str, lang: str, threshold: int | Non
     from pathlib import Path
 
     from .auth.services import log_action
-    from .reports.metrics import Period, ReportFilters
+    from .reports.period import Period, ReportFilters
 
     threshold = privacy.small_cell_threshold() if threshold is None else threshold
     target = Path(path)

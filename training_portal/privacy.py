@@ -135,11 +135,12 @@ def write_outside_readers_workbook(filters, output, language: str = "en", thresh
     """
     from flask_babel import force_locale
 
-    from .reports import exports, metrics
-    from .reports.services import build_report
+    from .reports import exports
+    from .reports import counts as report_counts
+    from .reports.tables import build_report
 
     threshold = small_cell_threshold() if threshold is None else threshold
-    with force_locale(language), metrics.shared_counts(filters):
+    with force_locale(language), report_counts.shared_counts(filters):
         report = build_report(filters)
         tables = {key: suppress_table(table, threshold) for key, table in report.tables.items()}
         exports.write_report_workbook(dataclasses.replace(report, tables=tables), [], output)

@@ -6,8 +6,8 @@ import click
 
 from ..auth.services import log_action
 from ..extensions import db
-from . import exports, services
-from .metrics import ReportFilters
+from . import exports
+from .period import ReportFilters, make_period
 
 
 @click.command("export-year")
@@ -18,7 +18,7 @@ from .metrics import ReportFilters
 @click.option("--fiscal", is_flag=True, help="The fiscal year starting in YEAR (start month set by an admin).")
 def export_year_command(year: int, path: Path, lang: str, fiscal: bool) -> None:
     """Write the yearly metrics workbook (all events, with the Participants sheet) to PATH."""
-    filters = ReportFilters(period=services.make_period(year, fiscal))
+    filters = ReportFilters(period=make_period(year, fiscal))
     temporary = path.with_name(path.name + ".part")
     with temporary.open("wb") as output:
         exports.write_yearly_workbook(filters, output, lang, include_participants=True)
