@@ -45,16 +45,17 @@ def main() -> None:
     from flask_babel import force_locale
 
     from training_portal import create_app
-    from training_portal.reports import exports, services
-    from training_portal.reports.metrics import Period, ReportFilters
+    from training_portal.reports.period import Period, ReportFilters
+    from training_portal.reports.tables import attendance_table
+    from training_portal.spreadsheets import csv_bytes, write_xlsx
 
     app = create_app({"DATABASE_URL": url})
     filters = ReportFilters(Period(year))
     with app.app_context(), force_locale("en"), tempfile.TemporaryDirectory() as folder:
-        list(services.attendance_table(ReportFilters(Period(1999))).rows)  # warm imports and the connection
+        list(attendance_table(ReportFilters(Period(1999))).rows)  # warm imports and the connection
         if mode == "speed":
             began = time.perf_counter()
-            table = services.attendance_table(filters)
+            table = attendance_table(filters)
             rows = list(table.rows)
             fetch = time.perf_counter() - began
 
@@ -68,16 +69,16 @@ def main() -> None:
             began = time.perf_counter()
             table.rows = rows
             with open(os.path.join(folder, "export.xlsx"), "wb") as output:
-                exports.write_table_xlsx(table, output)
+                write_xlsx(output, table)
             xlsx_seconds = time.perf_counter() - began
 
             began = time.perf_counter()
             with open(os.path.join(folder, "full.xlsx"), "wb") as output:
-                exports.write_table_xlsx(services.attendance_table(filters), output)
+                write_xlsx(output, attendance_table(filters))
             full_xlsx = time.perf_counter() - began
             began = time.perf_counter()
             with open(os.path.join(folder, "full.csv"), "wb") as output:
-                exports.write_table_file(services.attendance_table(filters), "csv", output)
+                output.writelines(csv_bytes(attendance_table(filters)))
             full_csv = time.perf_counter() - began
             print(json.dumps({"rows": len(rows), "fetch_s": fetch, "csv_s": csv_seconds, "xlsx_s": xlsx_seconds,
                               "full_xlsx_s": full_xlsx, "full_csv_s": full_csv,
@@ -88,7 +89,7 @@ def main() -> None:
             sampler.start()
             began = time.perf_counter()
             count = 0
-            table = services.attendance_table(filters)
+            table = attendance_table(filters)
             source = table.rows
 
             def counted():
@@ -99,7 +100,7 @@ def main() -> None:
 
             table.rows = counted()
             with open(os.path.join(folder, "export.xlsx"), "wb") as output:
-                exports.write_table_xlsx(table, output)
+                write_xlsx(output, table)
             seconds = time.perf_counter() - began
             peak = sampler.stop()
             print(json.dumps({"rows": count, "seconds": seconds, "rss_before_mb": before / 2**20,

@@ -15,8 +15,9 @@ from .demo import credentials_path, seed_demo
 from .events.services import load_reference_data
 from .extensions import db
 from .reports import exports, outside_readers
-from .reports import services as report_services
-from .reports.metrics import Period, ReportFilters
+from .reports import period as report_period
+from .reports import period as report_period
+from .reports.period import Period, ReportFilters
 
 
 def read_password() -> str:
@@ -141,7 +142,7 @@ def export_outside_command(year: int, path: str, lang: str, threshold: int | Non
 @click.option("--fiscal", is_flag=True, help="The fiscal year starting in YEAR (start month set by an admin).")
 def export_year_command(year: int, path: Path, lang: str, fiscal: bool) -> None:
     """Write the yearly metrics workbook (all events, with the Participants sheet) to PATH."""
-    filters = ReportFilters(period=report_services.make_period(year, fiscal))
+    filters = ReportFilters(period=report_period.make_period(year, fiscal))
     temporary = path.with_name(path.name + ".part")
     with temporary.open("wb") as output:
         exports.write_yearly_workbook(filters, output, lang, include_participants=True)

@@ -67,7 +67,7 @@ def get_int_setting(key: str, default: int = 0) -> int:
 
 def _setting_sections():
     from .i18n import khmer_digits_setting, set_khmer_digits
-    from .reports.services import fiscal_year_start_month, set_fiscal_year_start_month
+    from .reports.period import fiscal_year_start_month, set_fiscal_year_start_month
 
     def int_setting(key):
         return (lambda: get_int_setting(key, int(DEFAULTS[key])), lambda value: set_setting(key, int(value or 0)))

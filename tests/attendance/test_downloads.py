@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import datetime
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -9,9 +10,11 @@ from sqlalchemy import select
 from tests.factories import group_id, make_event, new_participant
 from training_portal.attendance import headcounts, services
 from training_portal.attendance.models import CheckInMethod
-from training_portal.attendance.sheets import csv_cell
 from training_portal.auth.models import AuditLog
 from training_portal.extensions import db
+from training_portal.labels import METHOD_LABELS
+from training_portal.spreadsheets import csv_value
+from training_portal.timeutil import to_local
 
 NASTY_NAMES = ["=HYPERLINK(\"http://evil\")", "+1+2", "-3", "@SUM(A1)", "\tTabbed", "Bell\x07Name"]
 
@@ -47,6 +50,8 @@ def test_csv_download_neutralises_formulas_and_control_characters(trainer_client
     event = event_with_nasty_participants(trainer)
     trainer_client.set_cookie("lang", "en")
     response = trainer_client.post_form(f"/events/{event.id}/attendance.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Cache-Control"] == "no-store" and "attachment" in response.headers["Content-Disposition"]
     text = response.data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     name = rows[0].index("Name")
@@ -55,8 +60,32 @@ def test_csv_download_neutralises_formulas_and_control_characters(trainer_client
     assert rows[-1][0] == "headcount" and rows[-1][-1] == "25"
 
 
-def test_csv_cell_leaves_ordinary_text_alone():
-    assert csv_cell("Sokha") == "Sokha" and csv_cell("សុខា") == "សុខា" and csv_cell(None) == "" and csv_cell(3) == "3"
+def test_csv_value_leaves_ordinary_text_alone():
+    assert csv_value("Sokha") == "Sokha" and csv_value("សុខា") == "សុខា" and csv_value(None) == ""
+    assert csv_value(3) == "3"
+
+
+def test_times_are_spreadsheet_dates_and_labels_are_the_screens(trainer_client, trainer):
+    event = event_with_nasty_participants(trainer)
+    session = event.sessions[0]
+    trainer_client.set_cookie("lang", "en")
+    roster = trainer_client.get(f"/sessions/{session.id}/roster").get_data(as_text=True)
+    response = trainer_client.post_form(f"/events/{event.id}/attendance.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    first = sheet[2]
+    for title in ("Session", "Checked in at"):
+        cell = first[header.index(title)]
+        assert isinstance(cell.value, datetime) and cell.number_format == "yyyy-mm-dd hh:mm", title
+    local_start = to_local(session.starts_at).replace(tzinfo=None)
+    assert first[header.index("Session")].value == local_start
+    method, age = first[header.index("Method")].value, first[header.index("Age band")].value
+    assert (method, age) == (str(METHOD_LABELS["walk_in"]), "18–24") and method in roster and age in roster
+
+    text = trainer_client.post_form(f"/events/{event.id}/attendance.csv").data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["Session"] == local_start.strftime("%Y-%m-%d %H:%M")
+    assert rows[0]["Method"] == "Walk-in entry"
 
 
 def test_other_trainers_cannot_download(other_trainer_client, trainer):

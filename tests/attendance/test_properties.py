@@ -4,13 +4,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from training_portal.attendance.services import PhoneError, card_code_from_scan, normalise_phone
-from training_portal.attendance.sheets import csv_cell, fold
-from training_portal.spreadsheets import FORMULA_TRIGGERS
+from training_portal.attendance.sheets import fold
+from training_portal.spreadsheets import FORMULA_TRIGGERS, csv_value
 
 
 @given(st.text())
-def test_no_csv_cell_can_start_a_formula(text):
-    cell = csv_cell(text)
+def test_no_csv_value_can_start_a_formula(text):
+    cell = csv_value(text)
     assert not cell.startswith(FORMULA_TRIGGERS) or cell.startswith("'")
 
 

@@ -241,7 +241,7 @@ def test_the_event_page_shows_each_sessions_check_ins_and_the_events_participant
 
     event = make_event(trainer, trainers=[trainer], days=(date(2015, 3, 10), date(2015, 3, 11)))
     first, second = event.sessions
-    dara, sokha = make_participant("Dara"), make_participant("Sokha")
+    dara, sokha = make_participant(name="Dara"), make_participant(name="Sokha")
     for number, (participant, session) in enumerate([(dara, first), (dara, second), (sokha, second)]):
         db.session.add(Attendance(participant_id=participant.id, session_id=session.id, method=CheckInMethod.WALK_IN,
                                   idempotency_key=f"walk-in-{number}".ljust(20, "x")))

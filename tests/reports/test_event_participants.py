@@ -22,8 +22,8 @@ from training_portal.events.models import EventType, Province, Session, TargetGr
 from training_portal.events.services import SessionTimes
 from training_portal.extensions import db
 from training_portal.quizzes import paper as quiz_paper
-from training_portal.reports import metrics
-from training_portal.reports.metrics import Period, ReportFilters
+from training_portal.reports import counts as report_counts
+from training_portal.reports.period import Period, ReportFilters
 
 KEY = "k" * 24
 TWO_DAYS = (date(2015, 3, 10), date(2015, 3, 11))
@@ -84,7 +84,7 @@ def test_every_way_of_checking_in_counts_each_participant_once_per_event(client,
     assert len(summary_pairs()) == 6
     assert (event.id, dara.id, Sex.MALE, AgeBand.AGE_25_34, group_id("taxi_driver")) in summary_pairs()
     assert (event.id, vanny.id, Sex.FEMALE, AgeBand.AGE_15_17, villager.id) in summary_pairs()
-    total = metrics.totals(YEAR_2015)
+    total = report_counts.totals(YEAR_2015)
     assert (total.participants, total.female, total.male, total.other, total.unique_individuals) == (6, 3, 2, 1, 6)
 
 
@@ -100,12 +100,12 @@ def test_removing_one_of_two_sessions_keeps_the_participant_counted_until_the_la
     trainer_client.post_form(f"/attendance/{attendance_of(dara, first).id}/remove")
     assert summary_pairs() == pairs_the_attendance_implies()
     assert {pair[1] for pair in summary_pairs()} == {dara.id, sokha.id}  # Dara still came to the second day
-    assert metrics.totals(YEAR_2015).participants == 2
+    assert report_counts.totals(YEAR_2015).participants == 2
 
     trainer_client.post_form(f"/attendance/{attendance_of(dara, second).id}/remove")
     assert summary_pairs() == pairs_the_attendance_implies()
     assert {pair[1] for pair in summary_pairs()} == {sokha.id}
-    total = metrics.totals(YEAR_2015)
+    total = report_counts.totals(YEAR_2015)
     assert (total.participants, total.male, total.female, total.unique_individuals) == (1, 0, 1, 1)
 
 
@@ -125,11 +125,11 @@ def test_an_event_moved_to_another_type_province_and_month_takes_its_participant
     pair = db.session.execute(select(EventParticipant.event_type_id, EventParticipant.province_id,
                                      EventParticipant.month_key)).one()
     assert tuple(pair) == (reference(EventType, "workshop").id, reference(Province, "kampot").id, 201502)
-    assert [(row.key, row.unique_individuals) for row in metrics.counts(YEAR_2015, "event_type")] == [
+    assert [(row.key, row.unique_individuals) for row in report_counts.counts(YEAR_2015, "event_type")] == [
         ((reference(EventType, "workshop").id,), 1)]
-    assert [(row.key, row.unique_individuals) for row in metrics.counts(YEAR_2015, "province")] == [
+    assert [(row.key, row.unique_individuals) for row in report_counts.counts(YEAR_2015, "province")] == [
         ((reference(Province, "kampot").id,), 1)]
-    assert [(row.key, row.unique_individuals) for row in metrics.counts(YEAR_2015, "month")] == [((2015, 2), 1)]
+    assert [(row.key, row.unique_individuals) for row in report_counts.counts(YEAR_2015, "month")] == [((2015, 2), 1)]
 
 
 def test_the_dashboard_counts_what_the_attendance_says(trainer_client, trainer):
@@ -154,7 +154,7 @@ def test_the_dashboard_counts_what_the_attendance_says(trainer_client, trainer):
             select(Session, Participant).join(Attendance, Attendance.session_id == Session.id)
             .join(Participant, Attendance.participant_id == Participant.id)):
         attended[session.event.event_type_id].add((session.event_id, participant))
-    by_type = {row.key[0]: row for row in metrics.counts(YEAR_2015, "event_type")}
+    by_type = {row.key[0]: row for row in report_counts.counts(YEAR_2015, "event_type")}
     assert set(by_type) == set(attended)
     for type_id, pairs in attended.items():
         row = by_type[type_id]
@@ -164,13 +164,13 @@ def test_the_dashboard_counts_what_the_attendance_says(trainer_client, trainer):
         assert row.unique_individuals == len({p.id for _e, p in pairs})
         assert row.events == len({event_id for event_id, _p in pairs})
     everyone = {pair for pairs in attended.values() for pair in pairs}
-    by_group = {row.key[0]: row for row in metrics.counts(YEAR_2015, "target_group")}
+    by_group = {row.key[0]: row for row in report_counts.counts(YEAR_2015, "target_group")}
     for group in ("taxi_driver", "hotel_staff"):
         pairs = {(e, p) for e, p in everyone if p.target_group_id == group_id(group)}
         row = by_group[group_id(group)]
         assert (row.participants, row.unique_individuals, row.events) == (
             len(pairs), len({p.id for _e, p in pairs}), len({e for e, _p in pairs}))
-    total = metrics.totals(YEAR_2015)
+    total = report_counts.totals(YEAR_2015)
     assert (total.events, total.participants, total.unique_individuals) == (3, len(everyone), 7)
 
 

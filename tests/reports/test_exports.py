@@ -3,7 +3,7 @@
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -82,6 +82,7 @@ def test_every_sheet_has_a_bold_frozen_header_row_and_summary_has_charts(manager
     assert month.date() == date(2015, 1, 1)
     assert workbook["By month"]["A2"].number_format == "yyyy-mm"
     assert workbook["Knowledge gain"]["C2"].number_format == "0.0"
+    assert workbook["Events"]["B2"].number_format == "yyyy-mm-dd"
 
 
 def test_the_workbook_in_khmer_has_khmer_sheet_titles_and_headers(manager_client, manager, trainer, other_trainer):
@@ -136,6 +137,7 @@ def test_each_table_downloads_as_csv_with_the_same_numbers(manager_client, manag
     response = download(manager_client, "/reports/tables/by_target_group.csv?year=2015")
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Disposition"] == "attachment; filename=by-target-group-2015.csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = read_csv(response.data)
     assert row_named(rows, "Target group", "Hotel staff")["Participants"] == "2"
     assert row_named(rows, "Target group", "Villagers")["Female"] == "40"
@@ -177,9 +179,21 @@ def test_attendance_download_has_one_row_per_participant_and_session(manager_cli
     second_day = [row for row in rows if row["Session"] == 2]
     assert len(second_day) == 1
     assert second_day[0]["Date"].date() == date(2015, 2, 11)
-    assert (second_day[0]["Event ID"], second_day[0]["Sex"], second_day[0]["Age band"]) == (own.id, "Female", "18-24")
-    assert (second_day[0]["Start time"], second_day[0]["Method"]) == ("08:30", "Staff scan")
+    assert (second_day[0]["Event ID"], second_day[0]["Sex"], second_day[0]["Age band"]) == (own.id, "Female", "18–24")
+    assert (second_day[0]["Start time"], second_day[0]["Method"]) == (datetime(2015, 2, 11, 8, 30), "Card scan")
     assert second_day[0]["Recorded by"] == trainer.name
+    sheet = open_workbook(response.data)["Attendance"]
+    assert [sheet.cell(2, column).number_format for column in (1, 7)] == ["yyyy-mm-dd", "yyyy-mm-dd hh:mm"]
+    # The same words as the session's roster page, in either language.
+    manager_client.set_cookie("lang", "en")
+    roster = manager_client.get(f"/sessions/{own.sessions[1].id}/roster").get_data(as_text=True)
+    assert "Card scan" in roster and "18–24" in roster
+    in_khmer = sheet_rows(open_workbook(download(manager_client, "/reports/attendance.xlsx?year=2015",
+                                                 {"language": "km"}).data), "វត្តមាន")[0]
+    manager_client.set_cookie("lang", "km")
+    roster = manager_client.get(f"/sessions/{own.sessions[1].id}/roster").get_data(as_text=True)
+    assert in_khmer["វិធីចុះវត្តមាន"] == "ស្កេនកាត" and "ស្កេនកាត" in roster
 
     as_csv = read_csv(download(manager_client, "/reports/attendance.csv?year=2015").data)
     assert len(as_csv) == 3 and as_csv[0]["Target group"] == "Hotel staff"
+    assert (as_csv[0]["Date"], as_csv[0]["Start time"]) == ("2015-02-10", "2015-02-10 08:30")

@@ -5,8 +5,12 @@ from datetime import date, time
 from training_portal.events import services as event_services
 from training_portal.events.models import EventType, Province, TargetGroup
 from training_portal.extensions import db
-from training_portal.reports import metrics, services
-from training_portal.reports.metrics import Period, ReportFilters
+from training_portal.reports import counts as report_counts
+from training_portal.reports import knowledge as report_knowledge
+from training_portal.reports import period as report_period
+from training_portal.reports import sentences as report_sentences
+from training_portal.reports import tables as report_tables
+from training_portal.reports.period import Period, ReportFilters
 from tests.factories import attend, make_attempt, make_event, make_headcount, make_participant, reference
 
 
@@ -14,7 +18,7 @@ YEAR_2015 = ReportFilters(Period(2015))
 
 
 def by_event_type(filters=YEAR_2015) -> dict:
-    table = services.event_type_table(filters, metrics.totals(filters))
+    table = report_tables.event_type_table(filters, report_counts.totals(filters))
     return {row[0]: dict(zip(table.headers[1:], row[1:])) for row in table.rows}
 
 
@@ -26,7 +30,7 @@ def test_a_two_session_event_counts_each_participant_once(app, manager):
     attend(dara, second_day)
     attend(sokha, second_day)
 
-    totals = metrics.totals(YEAR_2015)
+    totals = report_counts.totals(YEAR_2015)
     assert (totals.events, totals.participants, totals.female, totals.male) == (1, 2, 1, 1)
     assert by_event_type()["Workshop"]["Participants"] == 2
 
@@ -38,10 +42,10 @@ def test_a_person_at_two_events_counts_twice_as_participant_and_once_as_individu
     attend(dara, training.sessions[0])
     attend(dara, awareness.sessions[0])
 
-    totals = metrics.totals(YEAR_2015)
+    totals = report_counts.totals(YEAR_2015)
     assert totals.participants == 2
     assert totals.unique_individuals == 1
-    assert metrics.unique_individuals_by_sex(YEAR_2015).male == 1
+    assert report_counts.unique_individuals_by_sex(YEAR_2015).male == 1
 
 
 def test_a_cancelled_event_never_counts(app, manager):
@@ -53,9 +57,9 @@ def test_a_cancelled_event_never_counts(app, manager):
     event_services.cancel_event(called_off, "Flooded roads")
     db.session.commit()
 
-    totals = metrics.totals(YEAR_2015)
+    totals = report_counts.totals(YEAR_2015)
     assert (totals.events, totals.participants, totals.headcount) == (1, 1, 0)
-    assert [row[0] for row in services.events_table(YEAR_2015).rows] == [held.id]
+    assert [row[0] for row in report_tables.events_table(YEAR_2015).rows] == [held.id]
 
 
 def test_an_event_starting_late_on_31_december_counts_in_that_year(app, manager):
@@ -65,9 +69,9 @@ def test_an_event_starting_late_on_31_december_counts_in_that_year(app, manager)
     assert new_year_eve.sessions[0].starts_at.hour == 16
     attend(make_participant(), new_year_eve.sessions[0])
 
-    assert metrics.totals(YEAR_2015).participants == 1
-    assert metrics.totals(ReportFilters(Period(2016))).events == 0
-    december = services.month_table(YEAR_2015, metrics.totals(YEAR_2015)).rows[-1]
+    assert report_counts.totals(YEAR_2015).participants == 1
+    assert report_counts.totals(ReportFilters(Period(2016))).events == 0
+    december = report_tables.month_table(YEAR_2015, report_counts.totals(YEAR_2015)).rows[-1]
     assert (december[0], december[2]) == (date(2015, 12, 1), 1)
 
 
@@ -76,8 +80,8 @@ def test_an_event_whose_first_session_is_in_the_previous_year_counts_there(app, 
     late_comer = make_participant()
     attend(late_comer, crossing.sessions[1])  # came only to the January session
 
-    assert metrics.totals(YEAR_2015).participants == 1
-    assert metrics.totals(ReportFilters(Period(2016))).participants == 0
+    assert report_counts.totals(YEAR_2015).participants == 1
+    assert report_counts.totals(ReportFilters(Period(2016))).participants == 0
 
 
 def test_headcounts_and_individual_attendance_are_added(app, manager):
@@ -87,15 +91,15 @@ def test_headcounts_and_individual_attendance_are_added(app, manager):
     make_headcount(awareness, 30, "female", "villager")
     make_headcount(awareness, 25, "male", "villager")
 
-    totals = metrics.totals(YEAR_2015)
+    totals = report_counts.totals(YEAR_2015)
     assert (totals.participants, totals.female, totals.male) == (57, 31, 26)
     assert (totals.individual, totals.headcount, totals.unique_individuals) == (2, 55, 2)
-    event_row = services.events_table(YEAR_2015).rows[0]
+    event_row = report_tables.events_table(YEAR_2015).rows[0]
     assert event_row[8] == "Both"
-    by_band = {row[0]: row[2] for row in services.age_band_table(YEAR_2015, totals).rows}
+    by_band = {row[0]: row[2] for row in report_tables.age_band_table(YEAR_2015, totals).rows}
     assert by_band["Not recorded"] == 55
-    assert by_band["18-24"] == by_band["35-49"] == 1
-    by_group = {row[0]: row[2] for row in services.target_group_table(YEAR_2015, totals).rows}
+    assert by_band["18–24"] == by_band["35–49"] == 1
+    by_group = {row[0]: row[2] for row in report_tables.target_group_table(YEAR_2015, totals).rows}
     assert by_group == {"Taxi and tuk-tuk drivers": 1, "Villagers": 56}
 
 
@@ -106,17 +110,18 @@ def test_a_fiscal_year_crosses_1_january(app, manager):
     make_event(manager, title="July 2016", days=(date(2016, 7, 1),))
     attend(make_participant(), july.sessions[0])
     attend(make_participant(), january.sessions[0])
-    services.set_fiscal_year_start_month(7)
+    report_period.set_fiscal_year_start_month(7)
 
-    fiscal = ReportFilters(services.make_period(2015, fiscal=True))
+    fiscal = ReportFilters(report_period.make_period(2015, fiscal=True))
     assert (fiscal.period.start, fiscal.period.end) == (date(2015, 7, 1), date(2016, 7, 1))
-    assert [row[2] for row in services.events_table(fiscal).rows] == ["July 2015", "January 2016"]
-    assert metrics.totals(fiscal).participants == 2
-    months = services.month_table(fiscal, metrics.totals(fiscal)).rows
+    assert [row[2] for row in report_tables.events_table(fiscal).rows] == ["July 2015", "January 2016"]
+    assert report_counts.totals(fiscal).participants == 2
+    months = report_tables.month_table(fiscal, report_counts.totals(fiscal)).rows
     assert [row[0] for row in months][:1] + [row[0] for row in months][-1:] == [date(2015, 7, 1), date(2016, 6, 1)]
     assert {row[0]: row[2] for row in months}[date(2016, 1, 1)] == 1
-    assert services.annual_report_sentences(fiscal, services.event_type_table(fiscal, metrics.totals(fiscal)))[0] \
-        .startswith("In the fiscal year 2015–2016, 2 participants attended 2 training activities")
+    by_type = report_tables.event_type_table(fiscal, report_counts.totals(fiscal))
+    assert report_sentences.annual_report_sentences(fiscal, by_type)[0].startswith(
+        "In the fiscal year 2015–2016, 2 participants attended 2 training activities")
 
 
 def test_filters_by_province_event_type_target_group_and_trainer(app, manager, trainer):
@@ -130,7 +135,7 @@ def test_filters_by_province_event_type_target_group_and_trainer(app, manager, t
     make_headcount(kampot, 10, group="villager")
 
     def participants(**chosen):
-        return metrics.totals(ReportFilters(Period(2015), **chosen)).participants
+        return report_counts.totals(ReportFilters(Period(2015), **chosen)).participants
 
     assert participants() == 13
     assert participants(province_id=reference(Province, "kampot").id) == 11
@@ -151,7 +156,7 @@ def test_knowledge_gain_over_participants_with_both_tests(app, manager):
     make_attempt(same, training, "post", 60)
     make_attempt(pre_only, training, "pre", 20)
 
-    overall = metrics.knowledge(YEAR_2015)[0]
+    overall = report_knowledge.knowledge(YEAR_2015)[0]
     assert (overall.pre_takers, overall.post_takers, overall.both) == (3, 2, 2)
     assert overall.pre_mean == 40  # (40 + 60 + 20) / 3: one test only still counts in that test's mean
     assert (overall.both_pre_mean, overall.both_post_mean, overall.mean_gain) == (50, 70, 20)
@@ -164,7 +169,7 @@ def test_normalised_gain_is_undefined_when_everyone_scored_100_before(app, manag
     top = make_participant()
     make_attempt(top, training, "pre", 100)
     make_attempt(top, training, "post", 100)
-    assert metrics.knowledge(YEAR_2015)[0].normalised_gain is None
+    assert report_knowledge.knowledge(YEAR_2015)[0].normalised_gain is None
 
 
 def test_the_annual_report_sentence_lists_own_events_and_guest_speaking_apart(app, manager):
@@ -173,7 +178,7 @@ def test_the_annual_report_sentence_lists_own_events_and_guest_speaking_apart(ap
     attend(make_participant(), make_event(manager, type_code="online_safety", days=(date(2015, 4, 1),)).sessions[0])
     make_headcount(make_event(manager, type_code="guest_speaker", days=(date(2015, 5, 1),)), 1200)
 
-    sentences = services.build_report(YEAR_2015).sentences
+    sentences = report_tables.build_report(YEAR_2015).sentences
     assert sentences == [
         "In 2015, 3 participants attended 2 awareness raising events and 1 online safety session.",
         "Invited to be a guest speaker at 1 government-led event with 1,200 participants.",
@@ -181,7 +186,7 @@ def test_the_annual_report_sentence_lists_own_events_and_guest_speaking_apart(ap
 
 
 def test_a_year_without_events_says_so(app):
-    assert services.build_report(YEAR_2015).sentences == ["In 2015, no events were recorded."]
+    assert report_tables.build_report(YEAR_2015).sentences == ["In 2015, no events were recorded."]
 
 
 def test_sql_knowledge_figures_agree_with_the_event_results_page(app, manager):
@@ -198,7 +203,7 @@ def test_sql_knowledge_figures_agree_with_the_event_results_page(app, manager):
             make_attempt(someone, training, "post", after)
             post[number] = after
 
-    expected, found = knowledge_summary(pre, post), metrics.knowledge(YEAR_2015)[0]
+    expected, found = knowledge_summary(pre, post), report_knowledge.knowledge(YEAR_2015)[0]
     assert (found.pre_takers, found.post_takers, found.both) == (expected.pre_count, expected.post_count,
                                                                  expected.paired_count)
     assert round(found.pre_mean, 6) == round(expected.pre_mean, 6)

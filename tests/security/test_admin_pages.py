@@ -9,7 +9,7 @@ from training_portal.auth.models import AuditLog
 from training_portal.auth.services import log_action
 from training_portal.extensions import db
 from training_portal.i18n import khmer_digits_setting
-from training_portal.reports.services import fiscal_year_start_month
+from training_portal.reports.period import fiscal_year_start_month
 
 
 def add_entries(world):

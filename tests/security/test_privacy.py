@@ -14,8 +14,9 @@ from training_portal.auth.models import AuditLog
 from training_portal.demo import seed_demo
 from training_portal.extensions import db
 from training_portal.reports import outside_readers
-from training_portal.reports import services as report_services
-from training_portal.reports.metrics import Period, ReportFilters
+from training_portal.reports import tables as report_tables
+from training_portal.reports import tables as report_tables
+from training_portal.reports.period import Period, ReportFilters
 from training_portal.settings import RETENTION_MONTHS, Setting, get_setting, set_setting
 
 NOW = datetime(2026, 11, 23, 9, 0)
@@ -23,7 +24,7 @@ NOW = datetime(2026, 11, 23, 9, 0)
 
 def report_numbers(year: int = 2015):
     """Everything the yearly report says: totals, sentences and every aggregate table."""
-    report = report_services.build_report(ReportFilters(Period(year)))
+    report = report_tables.build_report(ReportFilters(Period(year)))
     tables = {key: ([list(row) for row in table.rows], table.total) for key, table in report.tables.items()}
     return report.totals, report.unique_by_sex, report.sentences, tables
 
@@ -134,7 +135,7 @@ def test_small_counts_are_hidden_for_outside_readers(app):
 
 
 def test_a_report_table_can_be_suppressed_for_a_workbook_meant_for_outside_readers(app, world):
-    table = report_services.build_table("by_target_group", ReportFilters(Period(2015)))
+    table = report_tables.build_table("by_target_group", ReportFilters(Period(2015)))
     hidden = outside_readers.suppress_table(table, threshold=5)
     rows = [list(row) for row in hidden.rows]
     people = [index for index, column in enumerate(hidden.columns) if column.key != "events" and index > 0]

@@ -5,28 +5,10 @@ from wtforms.widgets import HiddenInput
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import Form, choice_id
+from ..labels import AGE_BAND_LABELS, METHOD_LABELS, SEX_LABELS  # noqa: F401 (the routes import them from here)
 from . import services
-from .models import AgeBand, CheckInMethod, Sex
+from .models import Sex
 
-SEX_LABELS = {
-    Sex.FEMALE: _l("Female"),
-    Sex.MALE: _l("Male"),
-    Sex.OTHER: _l("Other or not stated"),
-}
-AGE_BAND_LABELS = {
-    AgeBand.UNDER_15: _l("Under 15"),
-    AgeBand.AGE_15_17: _l("15–17"),
-    AgeBand.AGE_18_24: _l("18–24"),
-    AgeBand.AGE_25_34: _l("25–34"),
-    AgeBand.AGE_35_49: _l("35–49"),
-    AgeBand.AGE_50_PLUS: _l("50 or older"),
-}
-METHOD_LABELS = {
-    CheckInMethod.SELF: _l("Self check-in"),
-    CheckInMethod.SCAN: _l("Card scan"),
-    CheckInMethod.WALK_IN: _l("Walk-in entry"),
-    CheckInMethod.IMPORT: _l("Paper sheet"),
-}
 RESULT_MESSAGES = {
     services.CHECKED_IN: _l("Checked in"),
     services.ALREADY_CHECKED_IN: _l("Already checked in"),
@@ -76,8 +58,8 @@ class ParticipantFieldsMixin:
     fresh = True
 
     def set_choices(self, event) -> None:
-        self.sex.choices = [(sex.value, label) for sex, label in SEX_LABELS.items()]
-        self.age_band.choices = [("", _l("Choose…"))] + [(band.value, label) for band, label in AGE_BAND_LABELS.items()]
+        self.sex.choices = [(sex, label) for sex, label in SEX_LABELS.items()]
+        self.age_band.choices = [("", _l("Choose…"))] + [(band, label) for band, label in AGE_BAND_LABELS.items()]
         groups = services.target_group_choices(event)
         self.target_group_id.choices = [(group.id, group.name) for group in groups]
         if len(groups) > 1 and self.target_group_id.data is None and self.fresh:

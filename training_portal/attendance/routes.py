@@ -9,11 +9,13 @@ from flask_login import current_user
 from ..forms import ConfirmForm
 from ..auth.services import log_action, staff_required
 from ..database import reading_only
+from ..downloads import send_download
 from ..events.models import Event, TargetGroup
 from ..events.access import event_for_change, session_for_change
 from ..events.services import active_entries
 from ..extensions import db
 from ..redirects import local_path
+from ..spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, csv_bytes, xlsx_chunks
 from ..templating import local_datetime
 from ..timeutil import utcnow
 from . import bp, headcounts as headcount_services, paper, services, sheets
@@ -24,8 +26,6 @@ from .forms import (
 from .models import Attendance, CheckInMethod
 from .participant import card_url
 from .qr import POSTER_WORDS, inline_svg, qr_png, qr_svg
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.app_context_processor
@@ -241,16 +241,12 @@ def sheet_context(event: Event, session=None) -> sheets.SheetContext:
     )
 
 
-def xlsx_response(data: bytes, filename: str) -> Response:
-    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={filename}"})
-
-
 @bp.get("/sessions/<int:session_id>/sheet.xlsx")
 @staff_required
 def sheet_template(session_id: int):
     session = session_for_change(session_id)
     data = sheets.template_xlsx(sheet_context(session.event, session))
-    return xlsx_response(data, f"sign-in-sheet-{session.starts_at:%Y-%m-%d}-{session.id}.xlsx")
+    return send_download(data, f"sign-in-sheet-{session.starts_at:%Y-%m-%d}-{session.id}.xlsx", XLSX_MIMETYPE)
 
 
 @bp.route("/sessions/<int:session_id>/sheet", methods=["GET", "POST"])
@@ -329,7 +325,8 @@ def participants(event_id: int):
 @staff_required
 def registration_template(event_id: int):
     event = event_for_change(event_id)
-    return xlsx_response(sheets.template_xlsx(sheet_context(event)), f"registration-sheet-{event.id}.xlsx")
+    return send_download(sheets.template_xlsx(sheet_context(event)), f"registration-sheet-{event.id}.xlsx",
+                         XLSX_MIMETYPE)
 
 
 @bp.route("/events/<int:event_id>/participants/sheet", methods=["GET", "POST"])
@@ -387,11 +384,10 @@ def attendance_download(event_id: int, fmt: str):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    headers, rows = sheets.attendance_table(services.event_attendance(event), headcount_services.headcount_rows(event))
-    log_action(current_user, "attendance.export", event, format=fmt, rows=len(rows))
+    table = sheets.attendance_table(services.event_attendance(event), headcount_services.headcount_rows(event))
+    log_action(current_user, "attendance.export", event, format=fmt, rows=len(table.rows))
     db.session.commit()
-    filename = f"attendance-{event.id}-{utcnow():%Y%m%d}.{fmt}"
+    name = f"attendance-{event.id}-{utcnow():%Y%m%d}.{fmt}"
     if fmt == "csv":
-        return Response(sheets.csv_bytes(headers, rows), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f"attachment; filename={filename}"})
-    return xlsx_response(sheets.xlsx_bytes(headers, rows, _("Attendance")), filename)
+        return send_download(b"".join(csv_bytes(table)), name, CSV_MIMETYPE)
+    return send_download(b"".join(xlsx_chunks(table)), name, XLSX_MIMETYPE)

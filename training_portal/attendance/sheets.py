@@ -1,26 +1,28 @@
-"""Spreadsheets: the paper sign-in sheet (template and upload) and the attendance download.
+"""Spreadsheets: the paper sign-in sheet (template and upload) and the attendance download's table.
 
 The sign-in sheet is bilingual by design (it is printed and filled in by
 hand at the venue, whoever reads it), so its headers and drop-down values
 carry both the English and the Khmer wording. Columns are found by header
 name, never by position. All functions here are pure: bytes in, data out,
-or data in, bytes out.
+or data in, bytes or a table out (written by ``spreadsheets``).
 """
 
-import csv
 import hashlib
 import io
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..spreadsheets import TooManyRows, clean_text, csv_text, open_uploaded_workbook
+from ..labels import AGE_BAND_LABELS, METHOD_LABELS, SEX_LABELS
+from ..spreadsheets import Column, Table, TooManyRows, open_uploaded_workbook, style_header_row
+from ..timeutil import to_local
 from .models import AgeBand, Sex
 from .services import ParticipantFields, PhoneError, normalise_phone
 
@@ -166,11 +168,10 @@ def template_xlsx(context: SheetContext) -> bytes:
     header_row = 6
     for index, (_key, english, khmer, width) in enumerate(SHEET_COLUMNS, start=1):
         cell = sheet.cell(row=header_row, column=index, value=bilingual(english, khmer))
-        cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEEEE")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    style_header_row(sheet, header_row)
 
     lists = workbook.create_sheet(LISTS_SHEET)
     columns = {
@@ -383,70 +384,40 @@ def parse_row(number: int, cells: dict, context: SheetContext) -> tuple[SheetRow
     return SheetRow(number, fields), []
 
 
-# Downloads
-
-def csv_cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    return "" if value is None else csv_text(str(value))
+# Download
 
 
-def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
-    """UTF-8 CSV (with a byte-order mark, so that Excel reads Khmer correctly)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([csv_cell(header) for header in headers])
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def xlsx_bytes(headers: list[str], rows: list[list], title: str = "Attendance") -> bytes:
-    """An xlsx workbook of one table; every text cell is stored as text, never as a formula."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(clean_text(title)[:31] or "Sheet")
-    sheet.append([clean_text(str(header)) for header in headers])
-    for row in rows:
-        sheet.append([xlsx_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def xlsx_cell(sheet, value):
-    from openpyxl.cell import WriteOnlyCell
-
-    if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(sheet, value=clean_text(value))
-    cell.data_type = "s"  # text even when it starts with "=": never a formula
-    return cell
-
-
-def attendance_table(attendances: list, headcounts: list) -> tuple[list[str], list[list]]:
-    """The event's attendance as (headers, rows): one row per check-in, then one per headcount tally.
+def attendance_table(attendances: list, headcounts: list) -> Table:
+    """The event's attendance: one row per check-in, then one per headcount tally.
 
     The first column says which kind of record a row is, as the metrics
-    definitions ask.
+    definitions ask. Times are in the configured time zone.
     """
-    from flask_babel import gettext as _
-
-    from ..templating import local_datetime
-    from .forms import AGE_BAND_LABELS, METHOD_LABELS, SEX_LABELS
-
-    headers = [_("Record"), _("Session"), _("Checked in at"), _("Name"), _("Sex"), _("Age band"), _("Target group"),
-               _("Province"), _("Phone"), _("Organisation"), _("Method"), _("Recorded by"), _("Count")]
+    columns = [
+        Column(_("Record"), width=12), Column(_("Session"), "datetime", 17), Column(_("Checked in at"), "datetime", 17),
+        Column(_("Name"), width=24), Column(_("Sex"), width=18), Column(_("Age band"), width=12),
+        Column(_("Target group"), width=24), Column(_("Province"), width=16), Column(_("Phone"), width=14),
+        Column(_("Organisation"), width=20), Column(_("Method"), width=16), Column(_("Recorded by"), width=18),
+        Column(_("Count"), "int", 8),
+    ]
+    sexes, bands, methods = (
+        {key: str(text) for key, text in labels.items()} for labels in (SEX_LABELS, AGE_BAND_LABELS, METHOD_LABELS))
     rows = []
     for attendance in attendances:
         participant = attendance.participant
         rows.append([
-            _("individual"), local_datetime(attendance.session.starts_at, "short"),
-            local_datetime(attendance.checked_in_at, "short"), participant.name, str(SEX_LABELS[participant.sex]),
-            str(AGE_BAND_LABELS[participant.age_band]), participant.target_group.name,
+            _("individual"), _local(attendance.session.starts_at), _local(attendance.checked_in_at), participant.name,
+            sexes[participant.sex], bands[participant.age_band], participant.target_group.name,
             participant.province.name if participant.province else "", participant.phone or "",
-            participant.organisation, str(METHOD_LABELS[attendance.method]),
+            participant.organisation, methods[attendance.method],
             attendance.recorded_by.name if attendance.recorded_by else "", 1,
         ])
     for tally in headcounts:
-        rows.append([_("headcount"), "", "", "", str(SEX_LABELS[tally.sex]), _("not recorded"),
-                     tally.target_group.name, "", "", "", "", "", tally.count])
-    return headers, rows
+        rows.append([_("headcount"), None, None, "", sexes[tally.sex], _("not recorded"), tally.target_group.name,
+                     "", "", "", "", "", tally.count])
+    return Table(_("Attendance"), columns, rows)
+
+
+def _local(moment: datetime) -> datetime:
+    """A stored UTC time as the local wall-clock time a spreadsheet shows."""
+    return to_local(moment).replace(tzinfo=None)

@@ -14,15 +14,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import Form, MultiCheckboxField, choice_id
+from ..labels import STATUS_LABELS
 from . import services
-from .models import EventStatus, EventType, Language, Province, TargetGroup
+from .models import EventType, Language, Province, TargetGroup
 
 LANGUAGE_CHOICES = [(Language.KHMER.value, "ខ្មែរ"), (Language.ENGLISH.value, "English")]
-STATUS_LABELS = {
-    EventStatus.PLANNED: _l("Planned"),
-    EventStatus.COMPLETED: _l("Completed"),
-    EventStatus.CANCELLED: _l("Cancelled"),
-}
 SESSION_PROBLEMS = {
     "end_before_start": _l("The end time must be after the start time."),
     "out_of_range": _l("Choose a date between 2000 and three years from now."),
@@ -162,7 +158,7 @@ class EventFilterForm(Form):
         self.event_type.choices = every + EventFieldsForm.choices_of(EventType, [])
         self.target_group.choices = every + EventFieldsForm.choices_of(TargetGroup, [])
         self.trainer.choices = every + [(user.id, user.name) for user in services.staff_for_events()]
-        self.status.choices = [("", _l("All"))] + [(status.value, label) for status, label in STATUS_LABELS.items()]
+        self.status.choices = [("", _l("All"))] + [(status, label) for status, label in STATUS_LABELS.items()]
 
     def filters(self) -> services.EventFilters:
         valid = self.validate()

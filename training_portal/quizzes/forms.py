@@ -13,17 +13,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..attendance.models import AgeBand, Sex
 from ..forms import Form, MultiCheckboxField
+from ..labels import AGE_BAND_LABELS, PHASE_LABELS, SEX_LABELS  # noqa: F401 (PHASE_LABELS: imported from here)
 from . import bank
-from .models import Phase, QuestionKind, Quiz
+from .models import QuestionKind, Quiz
 
 KIND_LABELS = {
     QuestionKind.SINGLE: _l("Single choice (one correct answer)"),
     QuestionKind.MULTIPLE: _l("Multiple choice (tick every correct answer)"),
     QuestionKind.TRUE_FALSE: _l("True or false"),
 }
-PHASE_LABELS = {Phase.PRE: _l("Pre-test"), Phase.POST: _l("Post-test")}
 QUESTION_PROBLEMS = {
     "no_text": _l("Write the question in English."),
     "option_without_english": _l("Every option needs its English text."),
@@ -32,11 +31,6 @@ QUESTION_PROBLEMS = {
     "too_many_options": _l("Give at most six options."),
     "no_correct_option": _l("Mark the correct option."),
     "one_correct_option": _l("Only a multiple-choice question may have more than one correct option."),
-}
-SEX_LABELS = {Sex.FEMALE: _l("Female"), Sex.MALE: _l("Male"), Sex.OTHER: _l("Other or not stated")}
-AGE_BAND_LABELS = {
-    AgeBand.UNDER_15: _l("under 15"), AgeBand.AGE_15_17: "15-17", AgeBand.AGE_18_24: "18-24",
-    AgeBand.AGE_25_34: "25-34", AgeBand.AGE_35_49: "35-49", AgeBand.AGE_50_PLUS: "50+",
 }
 
 
@@ -213,9 +207,9 @@ def paper_form_class(quiz: Quiz, participants, walk_in_rows: int, sessions, targ
         prefix = f"w{index}"
         setattr(PaperForm, f"{prefix}-name", StringField(_l("Name"), validators=[Length(max=120)]))
         setattr(PaperForm, f"{prefix}-sex", SelectField(
-            _l("Sex"), choices=[("", "—")] + [(s.value, label) for s, label in SEX_LABELS.items()], validate_choice=False))
+            _l("Sex"), choices=[("", "—")] + [(s, label) for s, label in SEX_LABELS.items()], validate_choice=False))
         setattr(PaperForm, f"{prefix}-age_band", SelectField(
-            _l("Age"), choices=[("", "—")] + [(a.value, label) for a, label in AGE_BAND_LABELS.items()],
+            _l("Age"), choices=[("", "—")] + [(a, label) for a, label in AGE_BAND_LABELS.items()],
             validate_choice=False))
         setattr(PaperForm, f"{prefix}-target_group", SelectField(_l("Target group"), choices=group_choices,
                                                                    validate_choice=False))

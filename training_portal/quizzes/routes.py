@@ -1,18 +1,19 @@
 """Staff pages: the quiz bank, an event's pre/post phases, paper answer sheets and results."""
 
-import io
 import json
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..forms import ConfirmForm
 from ..auth.services import log_action, staff_required
-from ..events.models import TargetGroup
+from ..downloads import send_download
 from ..events.access import event_for_change
+from ..events.models import TargetGroup
 from ..extensions import csrf, db
+from ..spreadsheets import XLSX_MIMETYPE, xlsx_chunks
 from . import bank, bp, paper, phases, sheets
 from .forms import (
     PHASE_LABELS,
@@ -28,7 +29,6 @@ from .forms import (
 from .models import Phase, Question, Quiz
 from .results import event_results
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WALK_IN_ROWS = 3
 REFUSALS = {
     "phase_has_attempts": _l("Participants have already answered this phase, so its quiz cannot be changed."),
@@ -221,8 +221,7 @@ def quiz_archive(quiz_id: int):
 @bp.get("/quizzes/template.xlsx")
 @staff_required
 def quiz_template():
-    return send_file(io.BytesIO(sheets.question_template()), mimetype=XLSX, as_attachment=True,
-                     download_name="quiz-template.xlsx")
+    return send_download(sheets.question_template(), "quiz-template.xlsx", XLSX_MIMETYPE)
 
 
 @bp.route("/quizzes/upload", methods=["GET", "POST"])
@@ -413,9 +412,8 @@ def results_xlsx(event_id: int):
     event = event_for_change(event_id)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("quizzes.results", event_id=event.id))
-    data = sheets.results_workbook(event_results(event), results_labels())
+    tables = sheets.results_tables(event_results(event), results_labels())
     log_action(current_user, "quiz.results_export", event)
     db.session.commit()
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
-                     download_name=f"quiz-results-event-{event.id}.xlsx")
+    return send_download(b"".join(xlsx_chunks(*tables)), f"quiz-results-event-{event.id}.xlsx", XLSX_MIMETYPE)
 

@@ -1,7 +1,7 @@
-"""Spreadsheets of the quiz feature: the question template, reading it back, and results workbooks.
+"""Spreadsheets of the quiz feature: the question template, reading it back, and the results' tables.
 
 Columns are read by header name, never by position (see README.md (Pre-test and post-test quizzes)).
-Every function returns bytes or plain data; views only send them.
+Every function returns bytes, tables (written by ``spreadsheets``) or plain data; views only send them.
 """
 
 import io
@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from ..spreadsheets import TooManyRows, clean_text, open_uploaded_workbook
+from ..spreadsheets import Column, Table, TooManyRows, open_uploaded_workbook, style_header_row
 from .models import QuestionKind
 from .bank import MAX_OPTIONS, OPTION_LETTERS, OptionData, QuestionData, question_problems, true_false_options
 
@@ -63,39 +63,13 @@ class RowProblem:
     value: str = ""
 
 
-def write_rows(sheet, headers: list[str], rows: list[list]) -> None:
-    """Write a header row and data rows; text cells are always stored as text, never as formulas."""
-    sheet.append([clean_text(header) for header in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([clean_text(value) if isinstance(value, str) else value for value in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                # Neutralise formula injection: a name such as "=HYPERLINK(...)" stays text.
-                cell.data_type = "s"
-    for index, header in enumerate(headers, 1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(12, min(60, len(header) + 4))
-    sheet.freeze_panes = "A2"
-
-
-def workbook_bytes(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
-    """An xlsx file with one sheet per (title, headers, rows)."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, headers, rows in sheets:
-        write_rows(workbook.create_sheet(title[:31]), headers, rows)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def question_template() -> bytes:
     """The empty question template with its instructions."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = QUESTIONS_SHEET
-    write_rows(sheet, TEMPLATE_HEADERS, [])
+    sheet.append(TEMPLATE_HEADERS)
+    style_header_row(sheet)
     for column in range(1, len(TEMPLATE_HEADERS) + 1):
         sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = 28
     instructions = workbook.create_sheet("Instructions")
@@ -209,8 +183,8 @@ def questions_from_payload(payload: list) -> list[QuestionData]:
     return questions
 
 
-def results_workbook(results, labels: dict) -> bytes:
-    """The event's results: summary, one row per participant, one per question.
+def results_tables(results, labels: dict) -> list[Table]:
+    """The event's results as three tables: summary, one row per participant, one per question.
 
     ``labels`` holds the translated sheet titles and headers chosen by the view.
     """
@@ -221,6 +195,9 @@ def results_workbook(results, labels: dict) -> bytes:
 
     def ratio(value):
         return round(value, 3) if value is not None else None
+
+    def share(value):
+        return pct(value * 100) if value is not None else None
 
     summary_rows = [
         [labels["event"], results.event.title],
@@ -236,26 +213,33 @@ def results_workbook(results, labels: dict) -> bytes:
         [labels["mean_gain"], pct(summary.mean_gain)],
         [labels["group_normalised_gain"], ratio(summary.group_normalised_gain)],
         [labels["mean_participant_normalised_gain"], ratio(summary.mean_participant_normalised_gain)],
-        [labels["share_improved"], pct(summary.share_improved * 100) if summary.share_improved is not None else None],
+        [labels["share_improved"], share(summary.share_improved)],
         [labels["pre_only"], summary.pre_only_count],
         [labels["post_only"], summary.post_only_count],
     ]
     participant_rows = [
         [row.participant.name, labels["sex"].get(row.participant.sex, ""), row.participant.target_group.name,
-         pct(row.pre.score) if row.pre else None, pct(row.post.score) if row.post else None,
-         pct(row.gain), ratio(row.normalised_gain),
+         pct(row.pre.score) if row.pre else None, pct(row.post.score) if row.post else None, pct(row.gain),
+         ratio(row.normalised_gain),
          labels["yes"] if (row.pre and row.pre.on_paper) or (row.post and row.post.on_paper) else ""]
         for row in results.participants
     ]
     question_rows = [
-        [q.number, q.question.text if q.question else "", pct(q.pre_share * 100) if q.pre_share is not None else None,
-         pct(q.post_share * 100) if q.post_share is not None else None,
-         pct(q.change * 100) if q.change is not None else None,
+        [q.number, q.question.text if q.question else "", share(q.pre_share), share(q.post_share), share(q.change),
          ratio(q.pre_share), ratio(q.pre_discrimination), ratio(q.post_share), ratio(q.post_discrimination)]
         for q in results.questions
     ]
-    return workbook_bytes([
-        (labels["summary_sheet"], [labels["figure"], labels["value"]], summary_rows),
-        (labels["participants_sheet"], labels["participant_headers"], participant_rows),
-        (labels["questions_sheet"], labels["question_headers"], question_rows),
-    ])
+    return [
+        Table(labels["summary_sheet"], [Column(labels["figure"], width=44), Column(labels["value"], "number", 30)],
+              summary_rows),
+        Table(labels["participants_sheet"], _columns(labels["participant_headers"],
+                                                     ["text", "text", "text", "percent", "percent", "percent",
+                                                      "number", "text"]), participant_rows),
+        Table(labels["questions_sheet"], _columns(labels["question_headers"],
+                                                  ["int", "text", "percent", "percent", "percent", "number",
+                                                   "number", "number", "number"]), question_rows),
+    ]
+
+
+def _columns(headers: list[str], kinds: list[str]) -> list[Column]:
+    return [Column(header, kind, max(12, min(60, len(header) + 4))) for header, kind in zip(headers, kinds)]

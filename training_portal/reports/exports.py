@@ -1,25 +1,15 @@
-"""Workbooks (xlsx) and csv files from report tables: pure functions, no request, no database writes.
+"""The yearly workbook (and, through ``privacy``, the one for outside readers): the report's tables,
+the annual-report sentences and native charts, in openpyxl's write-only mode.
 
-Safety of spreadsheet cells (README.md, "Rules every export follows"):
-
-- xlsx: every text value is written as a text cell, never a formula. openpyxl
-  would take a text starting with "=" for a formula, so such a cell has its
-  data type forced to string; the text itself is kept unchanged (no
-  apostrophe is added). Texts starting with + - @ or a tab are text cells too.
-  Control characters that xlsx forbids are removed.
-- csv has no cell types, so a text starting with = + - @, a tab or a carriage
-  return is prefixed with a single quote ('), as OWASP recommends.
-
-The yearly workbook is written in openpyxl's write-only mode (rows go to
-temporary files as they are produced); a single large table (the attendance
-download) is streamed by ``xlsx_stream``, with inline string cells, so that
-its first bytes are sent at once and a million rows never sit in memory.
+Every other download, the attendance tables included, is written by ``spreadsheets.xlsx_chunks``;
+this workbook is the one with charts, which that writer does not draw. Its cells follow the same
+rules: text cells are text, never formulas (openpyxl would take a text starting with "=" for a
+formula, so such a cell has its data type forced to string; the text is kept unchanged), control
+characters that xlsx forbids are removed, and numbers and dates carry the formats of
+``spreadsheets.NUMBER_FORMATS``.
 """
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
-from datetime import date
+from collections.abc import Iterable
 
 from flask_babel import force_locale
 from openpyxl import Workbook
@@ -28,60 +18,12 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ..spreadsheets import clean_text, csv_text
-from . import metrics, xlsx_stream
-from .services import HEADERS, Report, Table, build_report, events_table, label, participants_table
+from ..spreadsheets import NUMBER_FORMATS, Table, clean_text, sheet_title
+from . import counts
+from .labels import HEADERS, label
+from .tables import Report, build_report, events_table, participants_table
 
-NUMBER_FORMATS = {"int": "#,##0", "percent": "0.0", "ratio": "0.00", "date": "yyyy-mm-dd", "month": "yyyy-mm"}
 BOLD = Font(bold=True)
-INVALID_SHEET_CHARACTERS = str.maketrans({character: " " for character in "[]:*?/\\"})
-CSV_FLUSH_ROWS = 500
-BOM = "\ufeff"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def csv_value(value, kind: str) -> str:
-    if value is None:
-        return ""
-    if kind == "month" and isinstance(value, date):
-        return value.strftime("%Y-%m")
-    if isinstance(value, date):
-        return value.isoformat()
-    if kind == "percent" and isinstance(value, float):
-        return f"{value:.1f}"
-    if kind == "ratio" and isinstance(value, float):
-        return f"{value:.2f}"
-    if isinstance(value, str):
-        return csv_text(value)
-    return str(value)
-
-
-def table_csv(table: Table, bom: bool = True) -> Iterator[str]:
-    """The table as csv text in chunks, after a byte-order mark (so that Excel reads Khmer as UTF-8)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    if bom:
-        buffer.write(BOM)
-    writer.writerow([csv_text(header) for header in table.headers])
-    kinds = [column.kind for column in table.columns]
-    rows = table.rows if table.total is None else _with_total(table)
-    for number, row in enumerate(rows, 1):
-        writer.writerow([csv_value(value, kind) for value, kind in zip(row, kinds)])
-        if number % CSV_FLUSH_ROWS == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _with_total(table: Table) -> Iterator[list]:
-    yield from table.rows
-    yield table.total
-
-
-def sheet_title(title: str) -> str:
-    """A valid, at most 31 characters long sheet title."""
-    return title.translate(INVALID_SHEET_CHARACTERS).strip()[:31] or "Sheet"
 
 
 def xlsx_value(sheet, value, kind: str, bold: bool = False):
@@ -123,23 +65,6 @@ def add_table_sheet(workbook: Workbook, table: Table):
     if table.total is not None:
         sheet.append([xlsx_value(sheet, value, kind, bold=True) for value, kind in zip(table.total, kinds)])
     return sheet, count
-
-
-def table_xlsx(table: Table) -> Iterator[bytes]:
-    """A workbook with the one table (e.g. the attendance download), streamed as bytes.
-
-    Written by ``xlsx_stream`` rather than openpyxl: the first bytes go out
-    before the first row is read, and a million rows cost a few times the csv.
-    """
-    return xlsx_stream.stream_xlsx(
-        sheet_title(table.title), table.headers, [column.kind for column in table.columns],
-        [max(column.width, len(column.header) + 2) for column in table.columns], table.rows, table.total)
-
-
-def write_table_xlsx(table: Table, output) -> None:
-    """A workbook with the one table, written to a binary file object."""
-    for chunk in table_xlsx(table):
-        output.write(chunk)
 
 
 def write_report_workbook(report: Report, detail_tables: Iterable[Table], output) -> None:
@@ -195,18 +120,9 @@ def write_yearly_workbook(filters, output, language: str, include_participants: 
 
     The Participants sheet (one row per person) is only for managers and admins.
     """
-    with force_locale(language), metrics.shared_counts(filters):
+    with force_locale(language), counts.shared_counts(filters):
         report = build_report(filters)
         details = [events_table(filters)]
         if include_participants:
             details.append(participants_table(filters))
         write_report_workbook(report, details, output)
-
-
-def write_table_file(table: Table, file_format: str, output) -> None:
-    """One table as xlsx or csv (UTF-8), written to a binary file object."""
-    if file_format == "xlsx":
-        write_table_xlsx(table, output)
-        return
-    for chunk in table_csv(table):
-        output.write(chunk.encode("utf-8"))

@@ -8,8 +8,8 @@ from ..events.models import EventType, Province, TargetGroup
 from ..events.services import staff_for_events
 from ..forms import Form
 from ..i18n import LANGUAGE_NAMES, current_language
-from . import services
-from .metrics import ReportFilters
+from .period import ReportFilters, default_year, fiscal_year_start_month, make_period, report_years
+from .tables import reference_entries
 
 CALENDAR, FISCAL = "calendar", "fiscal"
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -39,12 +39,12 @@ class ReportFilterForm(Form):
         super().__init__(formdata, **kwargs)
         self.user = user
         every = [(0, _l("All"))]
-        self.year.choices = [(year, str(year)) for year in services.report_years()]
+        self.year.choices = [(year, str(year)) for year in report_years()]
         if self.year.data is None:
-            self.year.data = services.default_year()
+            self.year.data = default_year()
         if isinstance(self.year.data, int) and self.year.data not in dict(self.year.choices):
             self.year.choices = sorted([*self.year.choices, (self.year.data, str(self.year.data))], reverse=True)
-        start_month = services.fiscal_year_start_month()
+        start_month = fiscal_year_start_month()
         self.period.choices = [(CALENDAR, _l("Calendar year"))]
         if start_month != 1:
             self.period.choices.append((FISCAL, _l("Fiscal year (from %(month)s)", month=dict(month_choices())[start_month])))
@@ -55,7 +55,7 @@ class ReportFilterForm(Form):
 
     @staticmethod
     def entries(model) -> list[tuple[int, str]]:
-        return [(entry.id, entry.name) for entry in services.reference_entries(model)]
+        return [(entry.id, entry.name) for entry in reference_entries(model)]
 
     @property
     def shows_period(self) -> bool:
@@ -70,7 +70,7 @@ class ReportFilterForm(Form):
         """The filters chosen, narrowed to the user's own events for a trainer (call after validate)."""
         fiscal = self.period.data == FISCAL and self.shows_period
         return ReportFilters(
-            period=services.make_period(self.year.data, fiscal),
+            period=make_period(self.year.data, fiscal),
             province_id=self.province.data or None,
             event_type_id=self.event_type.data or None,
             target_group_id=self.target_group.data or None,

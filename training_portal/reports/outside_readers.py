@@ -6,8 +6,9 @@ import dataclasses
 from flask_babel import force_locale
 
 from ..settings import SMALL_CELL_THRESHOLD, get_int_setting
-from . import exports, metrics
-from .services import build_report
+from . import exports
+from . import counts as report_counts
+from .tables import build_report
 
 
 def small_cell_threshold() -> int:
@@ -58,7 +59,7 @@ def write_outside_readers_workbook(filters, output, language: str = "en", thresh
     (default: the admin setting). Totals and the report's sentences are kept.
     """
     threshold = small_cell_threshold() if threshold is None else threshold
-    with force_locale(language), metrics.shared_counts(filters):
+    with force_locale(language), report_counts.shared_counts(filters):
         report = build_report(filters)
         tables = {key: suppress_table(table, threshold) for key, table in report.tables.items()}
         exports.write_report_workbook(dataclasses.replace(report, tables=tables), [], output)

@@ -1,95 +1,30 @@
-"""Program metrics: the SQL aggregates behind the dashboard, the workbook and the csv files.
+"""Participant counts of the counted events, split by sex, by any of the report's dimensions.
 
-The definitions are the contract in DESIGN.md ("Metrics definitions") and
-README.md ("Definitions (the contract)"). In short:
-
-- An event counts in the period of its first session's local date
-  (``Event.starts_on``); cancelled events never count.
-- The participants of an event are the distinct participants with an
-  attendance at any of its sessions, plus its headcount tallies; the
-  participants of a period are the sum over its events. Unique individuals
-  are distinct participant records (individual attendance only).
-- Every count is split by sex; headcounts have no age band.
-
-Every number is computed by the database (GROUP BY over the distinct
-(event, participant) pairs, which the summary table ``event_participants``
-holds, kept with every attendance written or removed), never by loading
-attendance rows into Python, so that the dashboard, the workbook and the csv
-files cannot disagree.
+The participants of an event are the distinct participants with an attendance
+at any of its sessions, plus its headcount tallies; the participants of a
+period are the sum over its events. Unique individuals are distinct
+participant records (individual attendance only). Headcounts have no age band.
+Every number is computed by the database, never by loading attendance rows
+into Python, so that the dashboard, the workbook and the csv files cannot disagree.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import date
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import g
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from ..attendance.models import Attendance, EventParticipant, Headcount, Participant, Sex
-from ..auth.models import User
-from ..events.models import Event, EventStatus, Session, TargetGroup
+from ..attendance.models import EventParticipant, Headcount, Sex
+from ..events.models import Event, TargetGroup
 from ..extensions import db
-from ..quizzes.models import Phase, QuizAttempt
-from ..quizzes.statistics import normalised_gain
+from .period import ReportFilters, event_conditions
 
 # Kinds of counted rows.
 INDIVIDUAL = "individual"
 HEADCOUNT = "headcount"
-
-GUEST_SPEAKER_TYPE = "guest_speaker"
-
-
-@dataclass(frozen=True)
-class Period:
-    """A calendar year (start_month 1) or a fiscal year starting in ``start_month`` of ``year``."""
-
-    year: int
-    start_month: int = 1
-
-    @property
-    def start(self) -> date:
-        return date(self.year, self.start_month, 1)
-
-    @property
-    def end(self) -> date:
-        """The first day after the period."""
-        return date(self.year + 1, self.start_month, 1)
-
-    @property
-    def is_fiscal(self) -> bool:
-        return self.start_month != 1
-
-    def months(self) -> list[date]:
-        """The first day of each of the period's twelve months, in order."""
-        result = []
-        for offset in range(12):
-            month_index = self.start_month - 1 + offset
-            result.append(date(self.year + month_index // 12, month_index % 12 + 1, 1))
-        return result
-
-
-@dataclass(frozen=True)
-class ReportFilters:
-    """Which events count: the period, and optional province, event type, target group and trainer.
-
-    The target group filter keeps events that list the group and, within
-    them, only participants (and headcount tallies) of that group.
-    """
-
-    period: Period
-    province_id: int | None = None
-    event_type_id: int | None = None
-    target_group_id: int | None = None
-    trainer_id: int | None = None
-
-    def for_user(self, user: User) -> "ReportFilters":
-        """A trainer sees their own events only, whatever trainer filter was asked for."""
-        if user.sees_all_events:
-            return self
-        return replace(self, trainer_id=user.id)
 
 
 @dataclass
@@ -112,70 +47,6 @@ class Counts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-@dataclass
-class Knowledge:
-    """Pre/post-test figures of a group of attempts (DESIGN.md, "Knowledge").
-
-    The same definitions as ``quizzes.statistics.KnowledgeSummary`` (the event
-    results page), computed by SQL aggregates instead of over loaded scores.
-    """
-
-    key: tuple = ()
-    pre_takers: int = 0
-    pre_mean: float | None = None
-    post_takers: int = 0
-    post_mean: float | None = None
-    both: int = 0
-    both_pre_mean: float | None = None
-    both_post_mean: float | None = None
-    improved: int = 0
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def mean_gain(self) -> float | None:
-        """Mean gain in percentage points, over participants with both tests."""
-        if not self.both:
-            return None
-        return self.both_post_mean - self.both_pre_mean
-
-    @property
-    def normalised_gain(self) -> float | None:
-        """Hake's g of the group over the paired means, None at a mean pre-test of 100 % (quizzes' definition)."""
-        if not self.both:
-            return None
-        return normalised_gain(self.both_pre_mean, self.both_post_mean)
-
-    @property
-    def improved_share(self) -> float | None:
-        """Share (0-1) of participants with both tests whose post-test score is higher."""
-        return self.improved / self.both if self.both else None
-
-
-def event_conditions(filters: ReportFilters) -> list:
-    """SQL conditions on ``Event`` that select the events counted under these filters."""
-    conditions = [
-        Event.status != EventStatus.CANCELLED,
-        Event.starts_on >= filters.period.start,
-        Event.starts_on < filters.period.end,
-    ]
-    if filters.province_id:
-        conditions.append(Event.province_id == filters.province_id)
-    if filters.event_type_id:
-        conditions.append(Event.event_type_id == filters.event_type_id)
-    if filters.target_group_id:
-        conditions.append(Event.target_groups.any(TargetGroup.id == filters.target_group_id))
-    if filters.trainer_id:
-        conditions.append(Event.trainers.any(User.id == filters.trainer_id))
-    return conditions
-
-
-def counted_events_query(filters: ReportFilters) -> sa.Select:
-    """The counted events, by date."""
-    return select(Event).where(*event_conditions(filters)).order_by(Event.starts_on, Event.id)
-
-
-# --- The counted pairs -----------------------------------------------------------------
-#
 # Every count table is grouped from the distinct (event, participant) pairs of
 # the counted events with the participant's sex, target group and age band: the
 # summary table ``event_participants`` (kept with every attendance written or
@@ -222,9 +93,9 @@ def _null(type_) -> sa.ColumnElement:
 
 def _pairs_query(filters: ReportFilters, *columns, event_ids: list[int] | None = None) -> sa.Select:
     """``columns`` of the counted events' pairs: the summary joined to the counted events or, given
-    ``event_ids`` (PostgreSQL), filtered by them as one array: a hashed look-up per pair instead of a
-    hash join, about half the time. SQLite looks each pair's event up in the temporary table's primary
-    key, which keeps the order of the summary's index that a query reads."""
+    ``event_ids`` (PostgreSQL), filtered by them as one array: a hashed look-up per pair. SQLite looks
+    each pair's event up in the temporary table's primary key, which keeps the order of the summary's
+    index that a query reads."""
     query = select(*columns).select_from(EventParticipant)
     if event_ids is None:
         query = query.join(EVENTS, EVENTS.c.event_id == EventParticipant.event_id)
@@ -367,8 +238,7 @@ class Aggregates:
             item = row(key)
             item.headcount += int(number)
             _add_by_sex(item, sex, int(number))
-        # The events of a group: those with pairs of it, then those with only tallies of it (no union of
-        # half a million pairs with the tallies).
+        # The events of a group: those with pairs of it, then those with only tallies of it.
         for key, number in db.session.execute(self._events_with_pairs(dimension)):
             row(key).events = int(number)
         paired = sa.exists().where(EventParticipant.event_id == Headcount.event_id, pairs_key == tally_key)
@@ -385,9 +255,9 @@ class Aggregates:
         """(key, number of counted events with pairs of it), by target group or by age band.
 
         Target groups are few: each (group, counted event) is one look-up of a pair in the summary's
-        index on (event, sex, target group), the sexes listed so that the look-up seeks instead of
-        scanning the event's pairs (a quarter of the time of keeping the distinct (group, event) of
-        every pair). Age bands come after the target group in that index: they keep the distinct pass.
+        index on (event, sex, target group), the sexes listed so that the look-up seeks rather than
+        scanning the event's pairs. Age bands come after the target group in that index: they keep
+        the distinct pass.
         """
         ep = EventParticipant
         if dimension == "age_band":
@@ -575,171 +445,3 @@ def unique_individuals_by_sex(filters: ReportFilters) -> Counts:
     with shared_counts(filters) as aggregates:
         return aggregates.unique_by_sex()
 
-
-KNOWLEDGE_DIMENSIONS = {"event_type": "event_type_id", "target_group": "target_group_id", "event": "event_id"}
-
-
-def _attempt_pairs(filters: ReportFilters, dimension: str | None) -> sa.Subquery:
-    """One row per (event, participant) with a pre- or post-test at a counted event: the two scores
-    (NULL when not taken) and whether each was taken, with the event's type and, when asked for, the
-    participant's target group."""
-    attempt = QuizAttempt
-    with_group = filters.target_group_id or dimension == "target_group"
-
-    def of(phase: Phase, value):
-        return sa.case((attempt.phase == phase, value))
-
-    columns = [attempt.event_id, attempt.participant_id, Event.event_type_id]
-    if with_group:
-        columns.append(Participant.target_group_id)
-    query = (
-        select(
-            *columns,
-            sa.func.max(of(Phase.PRE, attempt.score)).label("pre"),
-            sa.func.max(of(Phase.POST, attempt.score)).label("post"),
-            sa.func.count(of(Phase.PRE, 1)).label("has_pre"),
-            sa.func.count(of(Phase.POST, 1)).label("has_post"),
-        )
-        .join(Event, attempt.event_id == Event.id)
-        .where(attempt.phase.in_((Phase.PRE, Phase.POST)), *event_conditions(filters))
-        .group_by(*columns)
-    )
-    if with_group:  # the participant's row is read only when a target group is asked for
-        query = query.join(Participant, attempt.participant_id == Participant.id)
-    if filters.target_group_id:
-        query = query.where(Participant.target_group_id == filters.target_group_id)
-    return query.subquery("attempt_pairs")
-
-
-def knowledge(filters: ReportFilters, dimension: str | None = None) -> list[Knowledge]:
-    """Pre/post-test figures, overall (one row) or per event type, target group or event.
-
-    Means of each test are over everyone who took it; the gain, Hake's g and
-    the share improved are over participants who took both tests of an event.
-    One query: each participant's two tests of an event side by side, then
-    grouped (a participant has at most one attempt per event and phase).
-    """
-    pairs = _attempt_pairs(filters, dimension)
-    keys = [getattr(pairs.c, KNOWLEDGE_DIMENSIONS[dimension])] if dimension else []
-    query = select(*keys, *_knowledge_figures(pairs)).select_from(pairs)
-    results = [_knowledge(tuple(row[: len(keys)]), row[len(keys):])
-               for row in db.session.execute(query.group_by(*keys) if keys else query)]
-    if not dimension:
-        return results or [Knowledge()]
-    return [item for item in results if item.pre_takers or item.post_takers]
-
-
-def knowledge_with_overall(filters: ReportFilters, dimension: str) -> tuple[list[Knowledge], Knowledge]:
-    """``knowledge(filters, dimension)`` and ``knowledge(filters)[0]``, grouping the attempts once."""
-    pairs = _attempt_pairs(filters, dimension).element.cte("attempt_pairs").prefix_with("MATERIALIZED")
-    key = getattr(pairs.c, KNOWLEDGE_DIMENSIONS[dimension])
-    query = sa.union_all(
-        select(sa.literal_column("0", sa.Integer).label("overall"), key.label("key"), *_knowledge_figures(pairs))
-        .group_by(key),
-        select(sa.literal_column("1", sa.Integer), _null(key.type), *_knowledge_figures(pairs)),
-    )
-    results, overall = [], Knowledge()
-    for row in db.session.execute(query):
-        if row[0]:
-            overall = _knowledge((), row[2:])
-        else:
-            results.append(_knowledge((row[1],), row[2:]))
-    return [item for item in results if item.pre_takers or item.post_takers], overall
-
-
-def _knowledge_figures(pairs) -> list:
-    both = sa.and_(pairs.c.has_pre > 0, pairs.c.has_post > 0)
-    return [
-        sa.func.sum(pairs.c.has_pre), sa.func.avg(pairs.c.pre),
-        sa.func.sum(pairs.c.has_post), sa.func.avg(pairs.c.post),
-        sa.func.sum(sa.case((both, 1), else_=0)),
-        sa.func.avg(sa.case((both, pairs.c.pre))), sa.func.avg(sa.case((both, pairs.c.post))),
-        sa.func.sum(sa.case((sa.and_(both, pairs.c.post > pairs.c.pre), 1), else_=0)),
-    ]
-
-
-def _knowledge(key: tuple, figures) -> Knowledge:
-    pre_takers, pre_mean, post_takers, post_mean, paired, paired_pre, paired_post, improved = figures
-    item = Knowledge(key, pre_takers=int(pre_takers or 0), pre_mean=_float(pre_mean),
-                     post_takers=int(post_takers or 0), post_mean=_float(post_mean), both=int(paired or 0))
-    if item.both:
-        item.both_pre_mean, item.both_post_mean = float(paired_pre), float(paired_post)
-        item.improved = int(improved)
-    return item
-
-
-def _float(value) -> float | None:
-    return float(value) if value is not None else None
-
-
-def event_session_counts(filters: ReportFilters) -> dict[int, int]:
-    """Number of sessions of each counted event."""
-    query = (
-        select(Session.event_id, sa.func.count())
-        .join(Event, Session.event_id == Event.id)
-        .where(*event_conditions(filters))
-        .group_by(Session.event_id)
-    )
-    return {event_id: int(number) for event_id, number in db.session.execute(query)}
-
-
-STREAM_BATCH = 1000
-
-
-def participant_rows(filters: ReportFilters) -> Iterator[sa.Row]:
-    """One row per participant with attendance at a counted event (streamed from the database).
-
-    Columns: id, name, sex, age_band, target_group_id, province_id, events, sessions.
-    """
-    query = (
-        select(
-            Participant.id, Participant.name, Participant.sex, Participant.age_band,
-            Participant.target_group_id, Participant.province_id,
-            sa.func.count(sa.distinct(Event.id)), sa.func.count(Attendance.id),
-        )
-        .select_from(Attendance)
-        .join(Session, Attendance.session_id == Session.id)
-        .join(Event, Session.event_id == Event.id)
-        .join(Participant, Attendance.participant_id == Participant.id)
-        .where(*event_conditions(filters))
-        .group_by(Participant.id, Participant.name, Participant.sex, Participant.age_band,
-                  Participant.target_group_id, Participant.province_id)
-        .order_by(Participant.id)
-    )
-    if filters.target_group_id:
-        query = query.where(Participant.target_group_id == filters.target_group_id)
-    yield from db.session.execute(query.execution_options(yield_per=STREAM_BATCH))
-
-
-def attendance_rows(filters: ReportFilters) -> Iterator[sa.Row]:
-    """Every attendance at a counted event, one row per participant and session, streamed.
-
-    Columns: starts_at, ends_at, session_number, event_id, title, event_type_id,
-    province_id, participant_id, sex, age_band, target_group_id, method, recorded_by.
-    """
-    numbered = (
-        select(
-            Session.id, Session.event_id, Session.starts_at, Session.ends_at,
-            sa.func.row_number().over(partition_by=Session.event_id, order_by=(Session.starts_at, Session.id))
-            .label("number"),
-        )
-        .join(Event, Session.event_id == Event.id)
-        .where(*event_conditions(filters))
-        .subquery("numbered_sessions")
-    )
-    query = (
-        select(
-            numbered.c.starts_at, numbered.c.ends_at, numbered.c.number, Event.id, Event.title,
-            Event.event_type_id, Event.province_id, Participant.id, Participant.sex, Participant.age_band,
-            Participant.target_group_id, Attendance.method, User.name,
-        )
-        .select_from(Attendance)
-        .join(numbered, Attendance.session_id == numbered.c.id)
-        .join(Event, numbered.c.event_id == Event.id)
-        .join(Participant, Attendance.participant_id == Participant.id)
-        .outerjoin(User, Attendance.recorded_by_id == User.id)
-        .order_by(numbered.c.starts_at, Event.id, Attendance.id)
-    )
-    if filters.target_group_id:
-        query = query.where(Participant.target_group_id == filters.target_group_id)
-    yield from db.session.execute(query.execution_options(yield_per=STREAM_BATCH))
