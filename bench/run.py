@@ -23,7 +23,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from . import data, flows, load, pages, results, server
+from . import data, flows, load, pages, server
+from .results import write_section
 from .server import Database, postgres_version
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -334,7 +335,7 @@ def main() -> None:
 
     text = render(about, figures, time.perf_counter() - began, args)
     print(text)
-    results.write_section("near clients, dashboard, exports and pages", text)
+    write_section("near clients, dashboard, exports and pages", text)
     log("written to bench/RESULTS.md")
 
 
