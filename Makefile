@@ -3,10 +3,10 @@ VENV ?= .venv
 PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# One sync worker per core: the participants' flows keep a core busy (bench/RESULTS.md). THREADS=4
-# turns them into gthread workers, for phones that reach the server directly over slow links (README).
-WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
-THREADS ?= 1
+# One process with threads: it keeps far phones' connections open without holding a thread while they
+# wait, and its rate-limit counters are the only ones (README, "Serving phones"; bench/RESULTS.md).
+WORKERS ?= 1
+THREADS ?= 8
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 DEFAULT_TEST_POSTGRES := postgresql://postgres@127.0.0.1:5432/test
@@ -67,6 +67,8 @@ test-postgres:
 	@echo "== Test suite on PostgreSQL"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Benchmarks (not part of `make test`): gunicorn on SQLite and PostgreSQL, see docs/performance.md.
+# Benchmarks (not part of `make test`): `make run`'s server on SQLite and PostgreSQL, a room of far
+# phones and then near clients, see docs/performance.md.
 bench: install-dev chromium
+	$(BIN)/python -m bench.far_phones $(FAR_ARGS)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

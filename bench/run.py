@@ -1,8 +1,10 @@
 """`make bench`: the app under gunicorn on SQLite and PostgreSQL, measured against its own /healthz.
 
-    .venv/bin/python -m bench.run [--quick] [--only sqlite|postgresql] [--no-pages]
+    .venv/bin/python -m bench.run [--quick] [--only sqlite|postgresql] [--no-pages] [--servers 1x8,2x1]
 
-Prints a table and writes it to bench/RESULTS.md. See docs/performance.md.
+Near clients (127.0.0.1), the dashboard, the exports and the participant pages, against the server
+as `make run` starts it (or the ``--servers`` given, workers x threads). Prints a table and writes
+its section of bench/RESULTS.md. The room of far phones is bench/far_phones.py. See docs/performance.md.
 """
 
 import argparse
@@ -16,24 +18,22 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from . import data, flows, load, pages, server, slow_room
-from .server import SERVER_CONFIGS
+from . import data, flows, load, pages, server
+from .results import write_section
+from .server import Database, postgres_version
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "RESULTS.md"
-POSTGRES_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 CLIENTS = 16
 
 
 FLOWS = ("checkin", "scan", "quiz")
 
-TARGET_FLOW_RATIO = 0.15
+TARGET_FLOW_RATIO = 0.06
 TARGET_P99_MS = 150
 TARGET_XLSX_RATIO = 20
 TARGET_EXPORT_MB = 150
@@ -46,45 +46,6 @@ TARGET_PAINT_S = 3.0
 
 def log(message: str) -> None:
     print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
-
-
-# --- Databases --------------------------------------------------------------------
-
-
-class Database:
-    def __init__(self, kind: str, folder: Path):
-        self.kind = kind
-        if kind == "sqlite":
-            self.url = f"sqlite:///{folder / 'bench.db'}"
-        else:
-            self.name = f"bench_{uuid.uuid4().hex[:10]}"
-            self.url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{self.name}"
-
-    def create(self) -> None:
-        if self.kind == "postgresql":
-            self._admin(f'CREATE DATABASE "{self.name}"')
-
-    def drop(self) -> None:
-        if self.kind == "postgresql":
-            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-    def _admin(self, statement: str) -> None:
-        engine = sa.create_engine(POSTGRES_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"),
-                                  isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.exec_driver_sql(statement)
-        engine.dispose()
-
-
-def postgres_version() -> str:
-    try:
-        engine = sa.create_engine(POSTGRES_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"))
-        with engine.connect() as connection:
-            version = connection.exec_driver_sql("SHOW server_version").scalar()
-        engine.dispose()
-        return version
-    except sa.exc.OperationalError:
-        return ""
 
 
 # --- Load flows -------------------------------------------------------------------
@@ -277,8 +238,9 @@ def run_database(kind: str, folder: Path, args) -> dict:
         offsets = {"checkin": 0, "scan": 0, "quiz": 0}
         succeeded = {"checkin": 0, "scan": 0, "quiz": 0}
         figures["load"] = {}
-        for worker_class, workers, threads, label in SERVER_CONFIGS:
-            with server.gunicorn(database.url, workers, worker_class, threads, folder / f"gunicorn-{kind}.log") as port:
+        for workers, threads in args.servers:
+            label = server.label(workers, threads)
+            with server.gunicorn(database.url, workers, threads, folder / f"gunicorn-{kind}.log") as port:
                 results = asyncio.run(measure_server(port, fd, args.seconds, offsets, args.flows or FLOWS))
             for key in succeeded:
                 if key in results:
@@ -289,10 +251,6 @@ def run_database(kind: str, folder: Path, args) -> dict:
                 f"{k} {r.rate:.1f}/s ratio {ratio(r):.3f} (rounds " + "/".join(f"{x:.3f}" for x in r.extra["ratios"])
                 + f") p99 {r.percentile(0.99):.0f} ms errors {r.errors}"
                 for k, r in results.items() if k != "healthz"))
-        if kind == "sqlite" and not args.flows:  # how the servers take a room of far phones (any database)
-            figures["slow_room"] = slow_room.measure(database.url, fd, offsets["quiz"], folder / "gunicorn-slow.log")
-            succeeded["quiz"] += sum(len(room.pop("succeeded")) for room in figures["slow_room"])
-            log(f"{kind}: slow room {figures['slow_room']}")
         figures["verify"] = verify_rows(app, fd, succeeded)
         log(f"{kind}: rows {figures['verify']}")
         if args.flows:  # load flows only: no dashboard, downloads, exports or pages
@@ -300,7 +258,7 @@ def run_database(kind: str, folder: Path, args) -> dict:
 
         figures["dashboard"] = dashboard_seconds(app, 2024)
         log(f"{kind}: dashboard {figures['dashboard']}")
-        with server.gunicorn(database.url, 2, "gthread", 4, folder / f"gunicorn-{kind}.log") as port:
+        with server.gunicorn(database.url, *server.make_run_server(), folder / f"gunicorn-{kind}.log") as port:
             figures["downloads"] = asyncio.run(staff_downloads(port, 2023, 2024))
             log(f"{kind}: downloads {figures['downloads']}")
             if kind == "sqlite" and not args.no_pages:
@@ -350,6 +308,8 @@ def main() -> None:
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--no-pages", action="store_true")
     parser.add_argument("--seconds", type=float, default=8.0, help="measured seconds of each load run")
+    parser.add_argument("--servers", type=server.parse_servers, default=[server.make_run_server()],
+                        help="workers x threads for the load runs, e.g. 1x8,2x1 (default: make run's)")
     parser.add_argument("--flows", type=lambda text: tuple(text.split(",")),
                         help="only these load flows (comma-separated: checkin,scan,quiz) against /healthz; "
                              "skips the dashboard, exports and pages and does not write bench/RESULTS.md")
@@ -361,7 +321,7 @@ def main() -> None:
     about = machine()
     kinds = [args.only] if args.only else ["sqlite", "postgresql"]
     if "postgresql" in kinds and not about["postgresql"]:
-        log(f"PostgreSQL at {POSTGRES_ADMIN_URL} does not answer: SQLite only")
+        log(f"PostgreSQL at {server.POSTGRES_ADMIN_URL} does not answer: SQLite only")
         kinds.remove("postgresql")
     folder = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
@@ -375,8 +335,8 @@ def main() -> None:
 
     text = render(about, figures, time.perf_counter() - began, args)
     print(text)
-    RESULTS.write_text(text)
-    log(f"written to {RESULTS.relative_to(ROOT)}")
+    write_section("near clients, dashboard, exports and pages", text)
+    log("written to bench/RESULTS.md")
 
 
 if __name__ == "__main__":
