@@ -7,7 +7,7 @@ import secrets
 from .data import ADMIN_EMAIL, ADMIN_PASSWORD, FlowData
 from .load import Client, HTTPError, hidden_value
 
-RADIO = re.compile(r'<input type="radio" name="(q\d+)" value="(\d+)"')
+RADIO = re.compile(r'<input(?=[^>]*type="radio")(?=[^>]*name="(q\d+)")(?=[^>]*value="(\d+)")[^>]*>')
 
 
 def healthz():

@@ -16,7 +16,6 @@ from .events.services import load_reference_data
 from .extensions import db
 from .reports import exports, outside_readers
 from .reports import period as report_period
-from .reports import period as report_period
 from .reports.period import Period, ReportFilters
 
 
