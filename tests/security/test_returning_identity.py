@@ -36,6 +36,8 @@ def test_a_stranger_with_only_a_phone_number_gets_nothing(app, client, trainer):
     assert stranger.get_cookie("participant") is None
     assert attendance_count() == before
     assert stranger.get(f"/c/{session.checkin_code}").get_data(as_text=True).count("Sokha") == 0
+    for url in (f"/p/events/{session.event_id}", f"/p/events/{session.event_id}/pre"):
+        assert "Sokha" not in stranger.get(url).get_data(as_text=True)
 
 
 def test_an_unknown_number_and_a_wrong_code_get_the_same_answer(app, client, trainer):
