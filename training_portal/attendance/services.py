@@ -21,7 +21,7 @@ from ..auth.models import User
 from ..events.models import Event, Province, Session, TargetGroup
 from ..events.services import active_entries, escape_like, new_checkin_code
 from ..extensions import db
-from . import summary
+from . import identity, summary
 from .models import AgeBand, Attendance, CheckInMethod, Participant, Registration, Sex
 
 CHECKED_IN = "checked_in"
@@ -154,20 +154,6 @@ def participant_by_phone(phone: str | None) -> Participant | None:
     )
 
 
-def participant_by_phone_and_code(phone: str | None, personal_code: str | None) -> Participant | None:
-    """The participant (not anonymised) with this phone number and personal code; None when either is
-    wrong, so that a phone number alone names nobody."""
-    code = (personal_code or "").strip().upper()
-    if not phone or len(code) != 6:
-        return None
-    return db.session.scalar(
-        select(Participant)
-        .where(Participant.phone == phone, Participant.personal_code == code, Participant.anonymised_at.is_(None))
-        .order_by(Participant.id.desc())
-        .limit(1)
-    )
-
-
 def new_client_key() -> str:
     """A fresh idempotency key for a check-in form (the client sends it back)."""
     return secrets.token_urlsafe(18)
@@ -255,7 +241,7 @@ def self_check_in(session: Session, client_key: str, new: ParticipantFields | No
     if new is not None:
         participant = new.new_participant()
     elif phone is not None:
-        participant = participant_by_phone_and_code(phone, personal_code)
+        participant = identity.participant_by_phone_and_code(phone, personal_code)
     else:
         participant = remembered
     if participant is None:
