@@ -43,20 +43,33 @@ def returning_not_found(response) -> bool:
     return response.status_code == 400 and request.form.get("kind") == "phone"
 
 
+def not_returning() -> bool:
+    """For ``exempt_when``: not a returning participant's form, so the failed attempts never block it."""
+    return request.form.get("kind") != "phone"
+
+
+def not_returning_or_without_device() -> bool:
+    return not_returning() or without_device()
+
+
 def phone_tried() -> str:
-    return "phone:" + "".join(ch for ch in request.form.get("phone", "") if ch.isdigit())[-9:]
+    """The phone number a returning participant's form tried, in one written form whatever was typed."""
+    try:
+        return f"phone:{services.normalise_phone(request.form.get('phone', '')) or ''}"
+    except services.PhoneError:
+        return "phone:"
 
 
 # Failed phone-and-code attempts, per device, per address (a venue shares one) and per phone number tried.
 returning_per_device = limiter.shared_limit(
     setting("RETURNING_DEVICE_LIMIT", "10 per hour"), scope="returning-device", key_func=device_id,
-    deduct_when=returning_not_found, exempt_when=without_device, methods=["POST"])
+    deduct_when=returning_not_found, exempt_when=not_returning_or_without_device, methods=["POST"])
 returning_per_address = limiter.shared_limit(
     setting("RETURNING_ADDRESS_LIMIT", "30 per hour"), scope="returning-address", key_func=get_remote_address,
-    deduct_when=returning_not_found, methods=["POST"])
+    deduct_when=returning_not_found, exempt_when=not_returning, methods=["POST"])
 returning_per_phone = limiter.shared_limit(
     setting("RETURNING_PHONE_LIMIT", "5 per hour"), scope="returning-phone", key_func=phone_tried,
-    deduct_when=returning_not_found, methods=["POST"])
+    deduct_when=returning_not_found, exempt_when=not_returning, methods=["POST"])
 
 
 @bp.get("/c")
