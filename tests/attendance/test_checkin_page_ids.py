@@ -66,7 +66,7 @@ def test_the_page_shown_again_with_errors_keeps_unique_ids(client, trainer):
     assert wrong_form.status_code == 400
     assert_ids_and_labels_hold(wrong_form.get_data(as_text=True))
     unknown_phone = client.post(f"/c/{code}", data={"csrf_token": csrf, "key": key, "kind": "phone",
-                                                    "phone": "099 999 999"})
+                                                    "phone": "099 999 999", "personal_code": "AAAAAA"})
     assert unknown_phone.status_code == 400
     assert_ids_and_labels_hold(unknown_phone.get_data(as_text=True))
 

@@ -63,28 +63,80 @@ def test_returning_participant_checks_in_with_one_tap_at_the_next_session(client
     assert attendance_count(second) == 1
 
 
-def test_returning_participant_on_another_phone_checks_in_with_their_phone_number(app, client, trainer):
+def returning_on(phone_client, code, phone, personal_code):
+    page = phone_client.get(f"/c/{code}").get_data(as_text=True)
+    csrf, key = form_values(page)
+    return phone_client.post(f"/c/{code}", data={"csrf_token": csrf, "key": key, "kind": "phone", "phone": phone,
+                                                  "personal_code": personal_code})
+
+
+def new_phone(app):
+    phone_client = app.test_client()
+    phone_client.set_cookie("lang", "en")
+    return phone_client
+
+
+def test_returning_participant_on_another_phone_checks_in_with_phone_number_and_code(app, client, trainer):
+    event = open_event(trainer, days=[__import__("datetime").date(2015, 3, 10), __import__("datetime").date(2015, 3, 11)])
+    first, second = event.sessions
+    self_checkin(client, first.checkin_code, phone="012 345 678")
+    second.checkin_open = True
+    db.session.commit()
+    participant = db.session.scalar(select(Participant))
+    other_phone = new_phone(app)
+    response = returning_on(other_phone, second.checkin_code, "+85512345678", participant.personal_code.lower())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "You are checked in, Sokha" in page
+    assert f"Your code for checking in on another phone: {participant.personal_code}" in page
+    assert other_phone.get_cookie("participant") is not None
+    assert participant_count() == 1 and attendance_count(second) == 1
+
+
+def test_unknown_phone_number_or_wrong_code_writes_nothing_and_names_nobody(app, client, trainer):
     session = open_event(trainer).sessions[0]
     self_checkin(client, session.checkin_code, phone="012 345 678")
-    other_phone = app.test_client()
-    other_phone.set_cookie("lang", "en")
-    page = other_phone.get(f"/c/{session.checkin_code}").get_data(as_text=True)
-    csrf, key = form_values(page)
-    response = other_phone.post(f"/c/{session.checkin_code}",
-                                data={"csrf_token": csrf, "key": key, "kind": "phone", "phone": "+85512345678"})
-    assert "already checked in" in response.get_data(as_text=True)
-    assert participant_count() == 1 and attendance_count() == 1
+    participant = db.session.scalar(select(Participant))
+    wrong = "3" * 6 if participant.personal_code != "3" * 6 else "4" * 6
+    for phone, code in (("099 999 999", participant.personal_code), ("012 345 678", wrong)):
+        response = returning_on(new_phone(app), session.checkin_code, phone, code)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert "We could not find you with this phone number and code." in page and "Sokha" not in page
+    assert attendance_count() == 1
 
 
-def test_unknown_phone_number_is_told_to_fill_in_the_form(client, trainer):
+def test_five_wrong_codes_lock_that_phone_number_but_not_another_participant(app, client, trainer):
     session = open_event(trainer).sessions[0]
-    page = client.get(f"/c/{session.checkin_code}").get_data(as_text=True)
-    csrf, key = form_values(page)
-    response = client.post(f"/c/{session.checkin_code}", data={"csrf_token": csrf, "key": key, "kind": "phone",
-                                                               "phone": "099 999 999"})
-    assert response.status_code == 400
-    assert "No participant has this phone number yet" in response.get_data(as_text=True)
-    assert attendance_count() == 0
+    self_checkin(client, session.checkin_code, phone="012 345 678")
+    other = app.test_client()
+    other.set_cookie("lang", "en")
+    self_checkin(other, session.checkin_code, phone="097 111 222", name="Dara")
+    victim, dara = db.session.scalars(select(Participant).order_by(Participant.id)).all()
+    wrong = "3" * 6 if victim.personal_code != "3" * 6 else "4" * 6
+    for _ in range(5):
+        assert returning_on(new_phone(app), session.checkin_code, "012 345 678", wrong).status_code == 400
+    refused = returning_on(new_phone(app), session.checkin_code, "012 345 678", victim.personal_code)
+    assert refused.status_code == 429
+    dara_phone = new_phone(app)
+    allowed = returning_on(dara_phone, session.checkin_code, "097 111 222", dara.personal_code)
+    assert allowed.status_code == 200 and "already checked in" in allowed.get_data(as_text=True)
+    assert attendance_count() == 2
+
+
+def test_the_card_page_shows_the_code_and_remembers_the_phone_with_csrf(app, client, trainer):
+    session = open_event(trainer).sessions[0]
+    self_checkin(client, session.checkin_code, phone="012 345 678")
+    participant = db.session.scalar(select(Participant))
+    phone = new_phone(app)
+    page = phone.get(f"/p/{participant.card_code}").get_data(as_text=True)
+    assert f"Your code for checking in on another phone: {participant.personal_code}" in page
+    assert phone.post(f"/p/{participant.card_code}/remember", data={}).status_code == 400
+    assert phone.get_cookie("participant") is None
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    remembered = phone.post(f"/p/{participant.card_code}/remember", data={"csrf_token": csrf})
+    assert remembered.status_code == 200 and "This phone remembers you" in remembered.get_data(as_text=True)
+    assert phone.get_cookie("participant") is not None
+    assert "already checked in" in phone.get(f"/c/{session.checkin_code}").get_data(as_text=True)
 
 
 def test_consent_and_the_required_fields_are_asked_for(client, trainer):

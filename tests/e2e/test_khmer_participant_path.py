@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.e2e.conftest import screenshot
-from tests.factories import make_event, make_quiz
+from tests.factories import make_event, make_participant, make_quiz
 from tests.i18n.khmer import english_interface_messages, english_left_on
 from training_portal.attendance.models import Attendance
 from training_portal.extensions import db
@@ -81,3 +81,26 @@ def test_participant_walks_the_whole_path_in_khmer(live_server, phone, trainer, 
     assert db.session.scalar(select(Attendance.id)) is not None
     scores = {attempt.phase: round(attempt.score) for attempt in db.session.scalars(select(QuizAttempt))}
     assert scores == {Phase.PRE: 0, Phase.POST: 67}
+
+
+def test_returning_participant_checks_in_on_a_new_phone_with_phone_number_and_code(live_server, phone, trainer,
+                                                                                   english_messages):
+    event = make_event(trainer, title="វគ្គបណ្តុះបណ្តាលការពារកុមារ", trainers=(trainer,), language="km")
+    event.sessions[0].checkin_open = True
+    code = event.sessions[0].checkin_code
+    db.session.commit()
+    sokha = make_participant(name="សុខា", phone="012345678")
+    personal_code = sokha.personal_code
+
+    phone.goto(f"{live_server}/c/{code}")  # a new browser context: this phone never saw Sokha
+    phone.click("details.returning summary")
+    phone.fill("details.returning input[name=phone]", "012 345 678")
+    phone.fill("details.returning input[name=personal_code]", personal_code.lower())
+    phone.click("details.returning [type=submit]")
+    phone.wait_for_selector(f"text={personal_code}")
+    assert_khmer_page(phone, "returning-confirmation", english_messages)
+    expect(phone.locator("text=សុខា").first).to_be_visible()
+
+    db.session.rollback()
+    assert db.session.scalar(select(Attendance.participant_id)) == sokha.id
+    assert any(cookie["name"] == "participant" for cookie in phone.context.cookies())

@@ -53,6 +53,7 @@ URL_ARGS = {
     "attendance.self_checkin": lambda w: {"code": w.session.checkin_code},
     "attendance.participant_card": lambda w: {"card_code": w.participant.card_code},
     "attendance.participant_card_qr": lambda w: {"card_code": w.participant.card_code},
+    "attendance.remember_card": lambda w: {"card_code": w.participant.card_code},
     "attendance.checkin_open": _session,
     "attendance.checkin_close": _session,
     "attendance.checkin_rotate": _session,

@@ -99,6 +99,7 @@ EXPECTED_POST = {
     "events.reference_edit": (L, L, 403, 403, 403, R),
     "events.reference_delete": (L, L, 403, 403, 403, R),
     "attendance.self_checkin": (400,) * 6,  # open to everyone with the code; the empty form is refused
+    "attendance.remember_card": (200,) * 6,  # open to whoever holds the card's secret URL
     "attendance.checkin_open": (L, L, R, 403, R, R),
     "attendance.checkin_close": (L, L, R, 403, R, R),
     "attendance.checkin_rotate": (L, L, R, 403, R, R),
@@ -137,8 +138,8 @@ EXPECTED_POST = {
 
 # Actions that change what later requests of the same walk would see run last, in this order.
 RUN_LAST = (
-    "attendance.self_checkin", "quizzes.take_quiz", "attendance.attendance_remove", "attendance.checkin_rotate",
-    "attendance.checkin_close", "events.session_remove", "quizzes.question_remove", "quizzes.quiz_archive",
+    "attendance.self_checkin", "quizzes.take_quiz", "attendance.remember_card", "attendance.attendance_remove",
+    "attendance.checkin_rotate", "attendance.checkin_close", "events.session_remove", "quizzes.question_remove", "quizzes.quiz_archive",
     "events.event_complete", "events.event_cancel", "events.event_reopen", "events.reference_delete",
     "auth.staff_toggle_active", "auth.logout",
 )

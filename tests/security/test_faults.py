@@ -133,7 +133,8 @@ def served(app, database_url, tmp_path):
         info = {"url": url, "code": event.sessions[0].checkin_code, "session_id": event.sessions[0].id,
                 "target_group": event.target_groups[0].id}
         info["province"] = reference(Province, "phnom_penh").id
-        info["card_code"] = make_participant(name="Sokha", age_band="18_24", phone="012888777").card_code
+        sokha = make_participant(name="Sokha", age_band="18_24", phone="012888777")
+        info["card_code"], info["personal_code"] = sokha.card_code, sokha.personal_code
         info["participants_before"] = 1  # that card's owner, who has not checked in
         db.session.remove()
         db.engine.dispose()
@@ -372,11 +373,11 @@ def test_the_server_logs_hold_no_card_codes_or_phone_numbers(served, tmp_path):
         phone = Phone(base)
         assert phone.get(f"/p/{served['card_code']}")[0] == 200
         form = checkin_form(phone, served, "Sokha")
-        form.update(kind="phone", phone="012 888 777")
+        form.update(kind="phone", phone="012 888 777", personal_code=served["personal_code"])
         assert phone.post(f"/c/{served['code']}?phone=012888777", form)[0] == 200
         token = CSRF.search(phone.get("/login")[1]).group(1)
         phone.post("/login?password=hunter2-secret", {"csrf_token": token, "email": "x@example.org", "password": "p"})
     log = (tmp_path / "gunicorn.log").read_text()
     assert "GET /p/[card]" in log  # the request was logged, without its secret
-    for secret in (served["card_code"], "012888777", "012 888 777", "hunter2-secret"):
+    for secret in (served["card_code"], served["personal_code"], "012888777", "012 888 777", "hunter2-secret"):
         assert secret not in log, secret

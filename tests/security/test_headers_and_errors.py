@@ -128,8 +128,10 @@ def test_logs_carry_no_password_token_or_phone_number(app, world, caplog):
             token = trainer.csrf_token()
             url = f"/c/{world.session.checkin_code}"
             phone_client.get(url)
-            phone_client.post_form(url, {"kind": "phone", "phone": PHONE, "key": "logtestkey000000000001"})
-            phone_client.post_form(url, {"kind": "phone", "phone": "+855 12 999 888", "key": "logtestkey000000000002"})
+            phone_client.post_form(url, {"kind": "phone", "phone": PHONE, "key": "logtestkey000000000001",
+                                         "personal_code": world.participant.personal_code})
+            phone_client.post_form(url, {"kind": "phone", "phone": "+855 12 999 888", "key": "logtestkey000000000002",
+                                         "personal_code": "AAAAAA"})
             trainer.get("/no-such-page")
         finally:
             logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)

@@ -93,7 +93,8 @@ def test_in_production_every_cookie_is_secure_httponly_and_lax(production, world
     token = page.split('name="csrf_token"')[1].split('value="')[1].split('"')[0]
     key = page.split('name="key"')[1].split('value="')[1].split('"')[0]
     answer = phone.post(url, base_url="https://portal.example.org", headers={"Referer": f"https://portal.example.org{url}"}, data={
-        "csrf_token": token, "key": key, "kind": "phone", "phone": world.participant.phone})
+        "csrf_token": token, "key": key, "kind": "phone", "phone": world.participant.phone,
+        "personal_code": world.participant.personal_code})
     assert answer.status_code == 200
     device = [value for value in answer.headers.getlist("Set-Cookie") if value.startswith(f"{PARTICIPANT_COOKIE}=")]
     assert device and all(flag in device[-1] for flag in ("Secure", "HttpOnly", "SameSite=Lax"))

@@ -123,15 +123,23 @@ class OneTapForm(CheckInKeyForm):
 
 
 class PhoneCheckInForm(CheckInKeyForm):
-    """A returning participant on another phone checks in with their phone number."""
+    """A returning participant on another phone checks in with their phone number and the personal code
+    on their card."""
 
     id_prefix = "returning"
     kind = HiddenField(default="phone")
     phone = StringField(_l("Your phone number"), validators=[DataRequired(), valid_phone])
+    personal_code = StringField(_l("Your code (on your card)"), validators=[DataRequired(), Length(max=12)])
     submit = SubmitField(_l("Check in with my phone number"))
 
     def check_in_values(self) -> dict:
-        return {"phone": self.phone.data}
+        return {"phone": self.phone.data, "personal_code": self.personal_code.data}
+
+
+class RememberCardForm(Form):
+    """On the participant's own card page: this phone remembers them (the card URL is a secret)."""
+
+    submit = SubmitField(_l("This is my card: remember me on this phone"))
 
 
 class CodeForm(Form):

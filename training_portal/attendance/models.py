@@ -40,6 +40,15 @@ def new_card_code() -> str:
     return secrets.token_urlsafe(16)
 
 
+PERSONAL_CODE_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"  # the check-in codes' alphabet: no look-alikes
+
+
+def new_personal_code() -> str:
+    """Six random characters printed on the participant's card: with their phone number, they check in
+    on another phone."""
+    return "".join(secrets.choice(PERSONAL_CODE_ALPHABET) for _ in range(6))
+
+
 class Participant(db.Model):
     __tablename__ = "participants"
 
@@ -52,6 +61,7 @@ class Participant(db.Model):
     organisation: Mapped[str] = mapped_column(sa.String(120), default="")
     province_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provinces.id"))
     card_code: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_card_code)
+    personal_code: Mapped[str] = mapped_column(sa.String(6), default=new_personal_code)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     anonymised_at: Mapped[datetime | None]
 

@@ -14,7 +14,7 @@ from ..quizzes.phases import offer_for_new_participant
 from ..rate_limits import device_id, issues_device, per_device, setting, without_device
 from . import bp, services
 from .device import remember_participant, remembered_participant
-from .forms import CodeForm, OneTapForm, PhoneCheckInForm, SelfCheckInForm
+from .forms import CodeForm, OneTapForm, PhoneCheckInForm, RememberCardForm, SelfCheckInForm
 from .qr import inline_svg, qr_svg
 
 
@@ -38,6 +38,39 @@ code_guesses_per_address = limiter.shared_limit(
     setting("CHECKIN_CODE_GUESS_ADDRESS_LIMIT", "60 per hour"), scope="checkin-code-guess-address",
     key_func=get_remote_address, exempt_when=is_open_code)
 
+def returning_not_found(response) -> bool:
+    """For ``deduct_when``: a returning participant's phone number and code named nobody."""
+    return response.status_code == 400 and request.form.get("kind") == "phone"
+
+
+def not_returning() -> bool:
+    """For ``exempt_when``: not a returning participant's form, so the failed attempts never block it."""
+    return request.form.get("kind") != "phone"
+
+
+def not_returning_or_without_device() -> bool:
+    return not_returning() or without_device()
+
+
+def phone_tried() -> str:
+    """The phone number a returning participant's form tried, in one written form whatever was typed."""
+    try:
+        return f"phone:{services.normalise_phone(request.form.get('phone', '')) or ''}"
+    except services.PhoneError:
+        return "phone:"
+
+
+# Failed phone-and-code attempts, per device, per address (a venue shares one) and per phone number tried.
+returning_per_device = limiter.shared_limit(
+    setting("RETURNING_DEVICE_LIMIT", "10 per hour"), scope="returning-device", key_func=device_id,
+    deduct_when=returning_not_found, exempt_when=not_returning_or_without_device, methods=["POST"])
+returning_per_address = limiter.shared_limit(
+    setting("RETURNING_ADDRESS_LIMIT", "30 per hour"), scope="returning-address", key_func=get_remote_address,
+    deduct_when=returning_not_found, exempt_when=not_returning, methods=["POST"])
+returning_per_phone = limiter.shared_limit(
+    setting("RETURNING_PHONE_LIMIT", "5 per hour"), scope="returning-phone", key_func=phone_tried,
+    deduct_when=returning_not_found, exempt_when=not_returning, methods=["POST"])
+
 
 @bp.get("/c")
 def checkin_code():
@@ -51,6 +84,9 @@ def checkin_code():
 @device_limit
 @code_guesses_per_device
 @code_guesses_per_address
+@returning_per_device
+@returning_per_address
+@returning_per_phone
 @issues_device  # inside the limits: the request that is given a device id is not counted by it
 def self_checkin(code: str):
     session = services.open_session_by_code(code)
@@ -70,7 +106,8 @@ def self_checkin(code: str):
     result = services.self_check_in(session, form.key.data, remembered=remembered, **form.check_in_values())
     if result.status == services.NOT_FOUND:
         if isinstance(form, PhoneCheckInForm):
-            form.phone.errors.append(_("No participant has this phone number yet. Fill in the form instead."))
+            form.form_errors.append(_("We could not find you with this phone number and code. "
+                                      "Check your card, or ask the trainer."))
         return checkin_page(session, remembered, form, 400)
     return confirmation(session, result)
 
@@ -117,7 +154,20 @@ def card_url(participant) -> str:
 @bp.get("/p/<card_code>")
 def participant_card(card_code: str):
     participant = services.participant_by_card(card_code) or abort(404)
-    return render_template("attendance/card.html", participant=participant, card_url=card_url(participant))
+    return render_template("attendance/card.html", participant=participant, card_url=card_url(participant),
+                           remember=RememberCardForm(), remembered=False)
+
+
+@bp.post("/p/<card_code>/remember")
+def remember_card(card_code: str):
+    """The participant scanned their own card: this phone remembers them (the card URL is the secret)."""
+    participant = services.participant_by_card(card_code) or abort(404)
+    form = RememberCardForm()
+    if not form.validate():
+        return render_template("attendance/checkin_unavailable.html"), 400
+    page = render_template("attendance/card.html", participant=participant, card_url=card_url(participant),
+                           remember=form, remembered=True)
+    return remember_participant(make_response(page), participant)
 
 
 @bp.get("/p/<card_code>/qr.svg")

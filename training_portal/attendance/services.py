@@ -21,7 +21,7 @@ from ..auth.models import User
 from ..events.models import Event, Province, Session, TargetGroup
 from ..events.services import active_entries, escape_like, new_checkin_code
 from ..extensions import db
-from . import summary
+from . import identity, summary
 from .models import AgeBand, Attendance, CheckInMethod, Participant, Registration, Sex
 
 CHECKED_IN = "checked_in"
@@ -231,7 +231,7 @@ def check_in(
 
 
 def self_check_in(session: Session, client_key: str, new: ParticipantFields | None = None, phone: str | None = None,
-                  remembered: Participant | None = None) -> CheckInResult:
+                  personal_code: str | None = None, remembered: Participant | None = None) -> CheckInResult:
     """A participant checks in on their own phone; the check-in is committed.
 
     Who it is: the new participant described by ``new`` (the form for someone new), else the participant
@@ -241,7 +241,7 @@ def self_check_in(session: Session, client_key: str, new: ParticipantFields | No
     if new is not None:
         participant = new.new_participant()
     elif phone is not None:
-        participant = participant_by_phone(phone)
+        participant = identity.participant_by_phone_and_code(phone, personal_code)
     else:
         participant = remembered
     if participant is None:
