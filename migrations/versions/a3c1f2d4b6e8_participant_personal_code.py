@@ -22,18 +22,21 @@ ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 
 
 def upgrade():
-    with op.batch_alter_table('participants', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('personal_code', sa.String(length=6), nullable=True))
+    # A plain ADD COLUMN with a default: SQLite adds it in place, where a rebuilt table would be refused
+    # by the foreign keys of the attendance that points at it.
+    op.add_column('participants', sa.Column('personal_code', sa.String(length=6), nullable=False, server_default=''))
     participants = sa.table('participants', sa.column('id', sa.Integer), sa.column('personal_code', sa.String))
     connection = op.get_bind()
-    for (participant_id,) in connection.execute(sa.select(participants.c.id)).all():
-        code = "".join(secrets.choice(ALPHABET) for _ in range(6))
-        connection.execute(participants.update().where(participants.c.id == participant_id)
-                           .values(personal_code=code))
-    with op.batch_alter_table('participants', schema=None) as batch_op:
-        batch_op.alter_column('personal_code', existing_type=sa.String(length=6), nullable=False)
+    ids = connection.execute(sa.select(participants.c.id)).scalars().all()
+    if ids:
+        connection.execute(
+            participants.update().where(participants.c.id == sa.bindparam('participant_id'))
+            .values(personal_code=sa.bindparam('code')),
+            [{'participant_id': participant_id, 'code': "".join(secrets.choice(ALPHABET) for _ in range(6))}
+             for participant_id in ids])
+    if connection.dialect.name != 'sqlite':  # SQLite cannot drop a default in place; the model always sets one
+        op.alter_column('participants', 'personal_code', server_default=None)
 
 
 def downgrade():
-    with op.batch_alter_table('participants', schema=None) as batch_op:
-        batch_op.drop_column('personal_code')
+    op.drop_column('participants', 'personal_code')

@@ -1,10 +1,12 @@
 """The event participants summary the reports count: whatever way a participant is checked in or
 removed, it holds exactly the (event, participant) pairs the attendance implies."""
 
+import secrets
 from collections import defaultdict
-from datetime import date, time
+from datetime import date, datetime, time
 
 from flask_migrate import upgrade
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from tests.attendance.helpers import self_checkin
@@ -174,6 +176,15 @@ def test_the_dashboard_counts_what_the_attendance_says(trainer_client, trainer):
     assert (total.events, total.participants, total.unique_individuals) == (3, len(everyone), 7)
 
 
+def participant_before_personal_codes(name, sex, age_band, group) -> int:
+    """A participant's row as the schema before the summary holds it (no personal code yet); its id."""
+    table = sa.table("participants", *(sa.column(column) for column in (
+        "id", "name", "sex", "age_band", "target_group_id", "organisation", "card_code", "created_at")))
+    return db.session.execute(sa.insert(table).values(
+        name=name, sex=sex.value, age_band=age_band.value, target_group_id=group_id(group), organisation="",
+        card_code=secrets.token_urlsafe(16), created_at=datetime(2015, 3, 1)).returning(table.c.id)).scalar_one()
+
+
 def test_the_migration_fills_the_summary_from_the_attendance_already_recorded(tmp_path):
     with new_database(tmp_path) as url:
         app = create_app(settings_for(url))
@@ -184,21 +195,17 @@ def test_the_migration_fills_the_summary_from_the_attendance_already_recorded(tm
             trainer = create_user("trainer@example.org", "Sokha Trainer", Role.TRAINER, "a long enough password 1")
             db.session.flush()
             event = make_event(trainer, days=TWO_DAYS)
-            dara = Participant(name="Dara", sex=Sex.MALE, age_band=AgeBand.AGE_35_49,
-                               target_group_id=group_id("hotel_staff"))
-            sokha = Participant(name="Sokha", sex=Sex.FEMALE, age_band=AgeBand.UNDER_15,
-                                target_group_id=group_id("taxi_driver"))
-            db.session.add_all([dara, sokha])
-            db.session.flush()
-            for number, (participant, session) in enumerate(
+            dara = participant_before_personal_codes("Dara", Sex.MALE, AgeBand.AGE_35_49, "hotel_staff")
+            sokha = participant_before_personal_codes("Sokha", Sex.FEMALE, AgeBand.UNDER_15, "taxi_driver")
+            for number, (participant_id, session) in enumerate(
                     ((dara, event.sessions[0]), (dara, event.sessions[1]), (sokha, event.sessions[1]))):
-                db.session.add(Attendance(participant_id=participant.id, session_id=session.id,
+                db.session.add(Attendance(participant_id=participant_id, session_id=session.id,
                                           method=CheckInMethod.SELF, idempotency_key=f"before-{number}"))
             db.session.commit()
             upgrade()
             assert summary_pairs() == {
-                (event.id, dara.id, Sex.MALE, AgeBand.AGE_35_49, group_id("hotel_staff")),
-                (event.id, sokha.id, Sex.FEMALE, AgeBand.UNDER_15, group_id("taxi_driver")),
+                (event.id, dara, Sex.MALE, AgeBand.AGE_35_49, group_id("hotel_staff")),
+                (event.id, sokha, Sex.FEMALE, AgeBand.UNDER_15, group_id("taxi_driver")),
             }
             assert set(db.session.execute(select(EventParticipant.event_type_id, EventParticipant.province_id,
                                                  EventParticipant.month_key))) == {
