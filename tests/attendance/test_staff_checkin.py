@@ -7,7 +7,7 @@ from sqlalchemy import select
 from tests.attendance.helpers import attendance_count, decoded_png, participant_count, self_checkin
 from tests.conftest import CSRF_PATTERN
 from tests.factories import group_id, make_event, make_participant, open_event
-from training_portal.attendance import headcounts, services
+from training_portal.attendance import headcounts, roster, services
 from training_portal.attendance.models import Attendance, CheckInMethod, Participant, Sex
 from training_portal.auth.models import AuditLog
 from training_portal.extensions import db
@@ -112,7 +112,7 @@ def test_usb_scanner_form_works_without_javascript(trainer_client, trainer):
 
 def met_at_an_earlier_event(participant, trainer):
     """The participant registered for an earlier event of this trainer's."""
-    services.register(make_event(trainer, title="Earlier training", trainers=[trainer]), participant, trainer)
+    roster.register(make_event(trainer, title="Earlier training", trainers=[trainer]), participant, trainer)
     db.session.commit()
     return participant
 
@@ -198,7 +198,7 @@ def test_pre_registered_participants_get_printable_cards_without_personal_data_i
         "phone": "097 111 2222", "organisation": "Riverside Hotel", "province_id": event.province_id})
     assert response.status_code == 302
     participant = db.session.scalar(select(Participant))
-    assert services.registered_participants(event) == [participant] and attendance_count() == 0
+    assert roster.registered_participants(event) == [participant] and attendance_count() == 0
     page = trainer_client.get(f"/events/{event.id}/cards").get_data(as_text=True)
     assert "Chenda Ouk" in page and page.count('class="qr"') == 1
 

@@ -11,9 +11,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from ..auth.models import User
 from ..events.models import Event, Session
 from .models import AgeBand, CheckInMethod, Participant, Sex
-from .services import (
-    ParticipantFields, attendance_by_key, check_in, participant_by_phone, register, registered_participants,
-)
+from .roster import register, registered_participants
+from .services import ParticipantFields, attendance_by_key, check_in, participant_by_phone
 
 
 @dataclass

@@ -19,6 +19,7 @@ from ..spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, csv_bytes, xlsx_chunks
 from ..templating import local_datetime
 from ..timeutil import utcnow
 from . import bp, headcounts as headcount_services, paper, services, sheets
+from . import roster as roster_services
 from .forms import (
     AGE_BAND_LABELS, METHOD_LABELS, RESULT_MESSAGES, SEX_LABELS, RegisterForm, ReturningWalkInForm, ScanForm,
     SearchForm, SheetConfirmForm, SheetUploadForm, WalkInForm, headcount_form,
@@ -158,10 +159,10 @@ def roster(session_id: int):
 
 def render_roster(session, walk_in_form, status=200):
     search = SearchForm(request.args)
-    found = services.search_participants(search.q.data, current_user) if search.validate() else []
-    checked_in = {attendance.participant_id for attendance in services.roster(session)}
+    found = roster_services.search_participants(search.q.data, current_user) if search.validate() else []
+    checked_in = {attendance.participant_id for attendance in roster_services.roster(session)}
     return render_template(
-        "attendance/roster.html", session=session, event=session.event, attendances=services.roster(session),
+        "attendance/roster.html", session=session, event=session.event, attendances=roster_services.roster(session),
         search=search, found=found, checked_in=checked_in, walk_in=walk_in_form, confirm=ConfirmForm(),
         returning_form=ReturningWalkInForm,
     ), status
@@ -191,7 +192,7 @@ def walk_in_returning(session_id: int):
         return redirect(url_for("attendance.roster", session_id=session.id))
     # Only someone this search could have found: forging the id of another trainer's participant finds nobody.
     text = search.q.data if search.validate() else ""
-    participant = services.returning_participant(form.participant_id.data, text, current_user)
+    participant = roster_services.returning_participant(form.participant_id.data, text, current_user)
     if participant is None:
         flash(_("This participant is not at your events. Search for them by their full phone number or card "
                 "to check them in."), "error")
@@ -312,13 +313,13 @@ def participants(event_id: int):
     if form.validate_on_submit():
         fields = form.participant_fields()
         participant = services.participant_by_phone(fields.phone) or fields.new_participant()
-        services.register(event, participant, current_user)
+        roster_services.register(event, participant, current_user)
         log_action(current_user, "participant.register", participant, event_id=event.id)
         db.session.commit()
         flash(_("%(name)s is registered.", name=participant.name), "success")
         return redirect(url_for("attendance.participants", event_id=event.id))
     return render_template("attendance/participants.html", event=event, form=form,
-                           registered=services.registered_participants(event)), 400 if form.is_submitted() else 200
+                           registered=roster_services.registered_participants(event)), 400 if form.is_submitted() else 200
 
 
 @bp.get("/events/<int:event_id>/participants/sheet.xlsx")
@@ -355,7 +356,7 @@ def registration_confirm(event_id: int):
 @staff_required
 def cards(event_id: int):
     event = event_for_change(event_id)
-    people = {p.id: p for p in services.registered_participants(event) + services.event_attendees(event)}
+    people = {p.id: p for p in roster_services.registered_participants(event) + roster_services.event_attendees(event)}
     return render_template("attendance/cards.html", event=event,
                            cards=[(p, card_url(p)) for p in sorted(people.values(), key=lambda p: (p.name, p.id))])
 
