@@ -47,7 +47,7 @@ def new_idempotency_key() -> str:
 
 def submit_attempt(participant: Participant, event: Event, phase: Phase, selections: dict,
                    idempotency_key: str | None = None, *, on_paper: bool = False,
-                   recorded_by: User | None = None) -> tuple[QuizAttempt, bool]:
+                   recorded_by: User | None = None, quiz: Quiz | None = None) -> tuple[QuizAttempt, bool]:
     """Score and record one attempt; returns (attempt, created).
 
     A resubmission (same idempotency key, or any second attempt of this
@@ -57,14 +57,15 @@ def submit_attempt(participant: Participant, event: Event, phase: Phase, selecti
     entered after the event), the participant is not checked in to the event,
     or the phase has no quiz. A race with another submission of the same
     participant and phase is settled in a savepoint: the attempt recorded
-    first is returned.
+    first is returned. ``quiz``: the phase's quiz with its questions, when the caller has loaded it.
     """
     existing = find_attempt(participant, event, phase)
     if existing is not None:
         return existing, False
     if idempotency_key and db.session.scalar(select(sa.exists().where(QuizAttempt.idempotency_key == idempotency_key))):
         idempotency_key = None  # a reused key from elsewhere: never attach to someone else's attempt
-    quiz = phase_quiz_with_questions(event, phase)
+    if quiz is None:
+        quiz = phase_quiz_with_questions(event, phase)
     if quiz is None or not quiz.questions:
         raise SubmissionRefused("no_quiz")
     if not on_paper and not phase_is_open(event, phase):

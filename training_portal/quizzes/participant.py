@@ -128,7 +128,7 @@ def answers_not_ready(quiz, form, participant) -> tuple[str, int] | None:
 def record_answers(event, phase, quiz, form, participant):
     try:
         _attempt, created = attempts.submit_attempt(participant, event, phase, form.selections(quiz),
-                                                    (form.idempotency_key.data or "")[:64] or None)
+                                                    (form.idempotency_key.data or "")[:64] or None, quiz=quiz)
     except attempts.SubmissionRefused as refusal:
         db.session.rollback()
         status = 403 if refusal.reason == "not_checked_in" else 409
