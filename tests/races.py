@@ -24,13 +24,13 @@ def write_lock_is_free(path: str) -> bool:
         other.close()
 
 
-def overtaken_before_insert(other_request, seen: list):
-    """A ``do_orm_execute`` hook for the request's session, acting before its first INSERT: on PostgreSQL,
-    runs ``other_request`` (in a context, and so a database session, of its own) and appends what it
-    returns to ``seen``; on SQLite, appends whether another writer could take the write lock (it should
-    not: False)."""
-    def hook(execute_state):
-        if not execute_state.is_insert or seen:
+def overtaken_before_flush(other_request, seen: list):
+    """A ``before_flush`` hook for the request's session, acting before its first flush that writes new rows:
+    on PostgreSQL, runs ``other_request`` (in a context, and so a database session, of its own) and appends
+    what it returns to ``seen``; on SQLite, appends whether another writer could take the write lock (it
+    should not: False)."""
+    def hook(session, _flush_context, _instances):
+        if seen or not session.new:
             return
         if db.engine.dialect.name == "postgresql":
             seen.append(contextvars.Context().run(other_request))

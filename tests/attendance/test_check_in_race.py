@@ -11,21 +11,12 @@ commit in between.
 import sqlalchemy as sa
 
 from tests.factories import make_event, new_participant
-from tests.races import overtaken_before_insert
+from tests.races import overtaken_before_flush
 from training_portal.attendance import services
 from training_portal.attendance.models import Attendance, CheckInMethod, EventParticipant, Participant
 from training_portal.events.models import Session
 from training_portal.extensions import db
 
-
-def overtaken_before_flush(other_request, seen: list):
-    """tests.races' hook, run before the session's first flush that writes new rows."""
-    before_insert = overtaken_before_insert(other_request, seen)
-
-    def hook(session, _flush_context, _instances):
-        if session.new:
-            before_insert(type("Insert", (), {"is_insert": True})())
-    return hook
 
 
 def count(model) -> int:

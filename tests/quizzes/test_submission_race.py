@@ -7,31 +7,15 @@ the attempt that was recorded and record nothing. On SQLite the look-up already
 holds the write lock, so nobody can commit in between.
 """
 
-import contextvars
-
 import sqlalchemy as sa
 
 from tests.factories import choose
-from tests.races import write_lock_is_free
+from tests.races import overtaken_before_flush
 from training_portal.attendance.models import Participant
 from training_portal.events.models import Event
 from training_portal.extensions import db
 from training_portal.quizzes import attempts, phases
 from training_portal.quizzes.models import Answer, Phase, QuizAttempt
-
-
-def overtaken_before_flush(other_request, seen: list):
-    """A ``before_flush`` hook for the request's session, acting before it writes its first row: on
-    PostgreSQL, runs ``other_request`` in a database session of its own and appends what it returns to
-    ``seen``; on SQLite, appends whether another writer could take the write lock (it should not: False)."""
-    def hook(_session, _context, _instances):
-        if seen:
-            return
-        if db.engine.dialect.name == "postgresql":
-            seen.append(contextvars.Context().run(other_request))
-        else:
-            seen.append(write_lock_is_free(db.engine.url.database))
-    return hook
 
 
 def test_a_submission_overtaken_by_another_returns_the_recorded_attempt(app, event, quiz, participant):
