@@ -160,3 +160,10 @@ def test_demo_credentials_are_not_a_known_password(runner, app):
     runner.invoke(args=["setup"])
     password = runner.invoke(args=["setup"]).output.split("demo account (email, password):")[1].split()[1]
     assert password != TEST_PASSWORD and len(password) >= 12
+
+
+@pytest.mark.parametrize("url", ["/p/events/9223372036854775808", "/p/events/9223372036854775808/state",
+                                 "/p/events/99999999999999999999/pre"])
+def test_an_id_too_large_for_the_database_is_not_found(client, url):
+    response = client.get(url)
+    assert response.status_code == 404

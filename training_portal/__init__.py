@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask, jsonify, render_template, request
+from werkzeug.routing import IntegerConverter
 
 from . import config
 from .database import database_answers, init_engine
@@ -22,11 +23,20 @@ SECURITY_HEADERS = {
 }
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:…>` in every route: ids beyond a 64-bit integer match no route (404), as no row has them."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     from .log_redaction import install_log_redaction
 
     install_log_redaction()  # before anything logs: no password, token or phone number in any log line
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = DatabaseIdConverter
     load_config(app, test_config)
     trust_proxies(app)
     register_compression(app)  # first registered, so it runs after every other after_request function
