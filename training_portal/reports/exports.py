@@ -20,12 +20,20 @@ from openpyxl.styles import Alignment
 from ..spreadsheets import BOLD_FONT, NUMBER_FORMATS, Table, clean_text, sheet_title
 from . import counts
 from .labels import ABOUT, ABOUT_COLUMNS, HEADERS, SHEETS, label
-from .printing import (CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, break_page_after, set_column_widths,
-                       set_up_page)
+from .printing import (CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, break_page_after, header_width,
+                       set_header_height, set_up_page)
 from .tables import Report, build_report, events_table, participants_table
 
 RIGHT = Alignment(horizontal="right")
 WRAPPED = Alignment(wrap_text=True, vertical="top")
+
+
+def header_cell(sheet, header: str):
+    """A bold header that wraps onto more lines when the column is narrower than it."""
+    cell = WriteOnlyCell(sheet, value=clean_text(header))
+    cell.data_type = "s"
+    cell.font, cell.alignment = BOLD_FONT, WRAPPED
+    return cell
 
 
 def xlsx_value(sheet, value, kind: str, bold: bool = False):
@@ -59,10 +67,11 @@ def add_table_sheet(workbook: Workbook, table: Table):
     Returns the sheet and the number of data rows written (total row excluded).
     """
     sheet = workbook.create_sheet(sheet_title(table.title))
-    set_column_widths(sheet, [max(column.width, len(column.header) + 2) for column in table.columns])
-    set_up_page(sheet)
+    widths = [header_width(column.header, column.width) for column in table.columns]
+    set_up_page(sheet, widths)
+    set_header_height(sheet, table.headers, widths)
     sheet.freeze_panes = "A2"
-    sheet.append([xlsx_value(sheet, header, "text", bold=True) for header in table.headers])
+    sheet.append([header_cell(sheet, header) for header in table.headers])
     kinds = [column.kind for column in table.columns]
     count = 0
     for row in table.rows:
@@ -81,10 +90,9 @@ def add_table_sheet(workbook: Workbook, table: Table):
 def add_about_sheet(workbook: Workbook) -> None:
     """The "About these figures" sheet: what each figure of the tables counts, in the workbook's language."""
     sheet = workbook.create_sheet(sheet_title(label(SHEETS["about"])))
-    set_column_widths(sheet, [24, 100])
-    set_up_page(sheet)
+    set_up_page(sheet, [24, 90])
     sheet.freeze_panes = "A2"
-    sheet.append([xlsx_value(sheet, label(text), "text", bold=True) for text in ABOUT_COLUMNS])
+    sheet.append([header_cell(sheet, label(text)) for text in ABOUT_COLUMNS])
     for key, meaning in ABOUT:
         cell = WriteOnlyCell(sheet, value=label(meaning))
         cell.alignment = WRAPPED

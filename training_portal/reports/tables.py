@@ -44,18 +44,18 @@ def column(key: str, kind: str = "int", width: int = 12) -> Column:
 
 def count_columns() -> list[Column]:
     return [
-        column("events"), column("participants", width=13), column("female", width=10), column("male", width=10),
-        column("other", width=10), column("unique_individuals", width=18), column("individual", width=20),
-        column("headcount", width=12),
+        column("events", width=10), column("participants", width=12), column("female", width=10),
+        column("male", width=10), column("other", width=10), column("unique_individuals", width=12),
+        column("individual", width=12), column("headcount", width=12),
     ]
 
 
 def knowledge_columns() -> list[Column]:
     return [
-        column("pre_takers", width=15), column("pre_mean", "percent", 16), column("post_takers", width=15),
-        column("post_mean", "percent", 16), column("both", width=15), column("both_pre_mean", "percent", 20),
-        column("both_post_mean", "percent", 20), column("mean_gain", "percent", 20),
-        column("normalised_gain", "ratio", 18), column("improved", "percent", 13),
+        column("pre_takers", width=10), column("pre_mean", "percent", 10), column("post_takers", width=10),
+        column("post_mean", "percent", 10), column("both", width=10), column("both_pre_mean", "percent", 10),
+        column("both_post_mean", "percent", 10), column("mean_gain", "percent", 12),
+        column("normalised_gain", "ratio", 12), column("improved", "percent", 10),
     ]
 
 
@@ -141,13 +141,13 @@ def counting_of(row: Counts) -> str:
 
 def event_columns() -> list[Column]:
     return [
-        column("event_id", width=10), column("date", "date", 12), column("event", "text", 45),
-        column("event_type", "text", 26), column("province", "text", 18), column("target_groups", "text", 36),
-        column("trainers", "text", 26), column("sessions", width=10), column("counting", "text", 22),
-        column("participants", width=13), column("female", width=10), column("male", width=10),
-        column("other", width=10), column("individual", width=20), column("headcount", width=12),
-        column("both", width=15), column("both_pre_mean", "percent", 20), column("both_post_mean", "percent", 20),
-        column("mean_gain", "percent", 20),
+        column("event_id", width=10), column("date", "date", 11), column("event", "text", 40),
+        column("event_type", "text", 26), column("province", "text", 16), column("target_groups", "text", 32),
+        column("trainers", "text", 24), column("sessions", width=9), column("counting", "text", 20),
+        column("participants", width=12), column("female", width=9), column("male", width=9),
+        column("other", width=9), column("individual", width=12), column("headcount", width=11),
+        column("both", width=9), column("both_pre_mean", "percent", 11), column("both_post_mean", "percent", 11),
+        column("mean_gain", "percent", 11),
     ]
 
 
