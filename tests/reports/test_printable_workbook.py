@@ -109,6 +109,18 @@ def test_target_group_and_age_band_sheets_say_their_events_column_does_not_add_u
     assert "counts each event once" in TALLY_NOTE
 
 
+def test_notes_and_sentences_wrap_across_the_tables_width_so_they_print_whole(manager_client, manager, trainer,
+                                                                              other_trainer):
+    small_year(manager, trainer, other_trainer)
+    workbook = open_workbook(workbook_bytes(manager_client))
+    for title, text in (("By target group", TALLY_NOTE), ("Summary", "In 2015, 77 participants attended")):
+        sheet = workbook[title]
+        cell = next(row[0] for row in sheet.iter_rows() if str(row[0].value).startswith(text))
+        assert cell.alignment.wrap_text, title
+        assert f"A{cell.row}:I{cell.row}" in {str(cells) for cells in sheet.merged_cells.ranges}, title
+        assert sheet.row_dimensions[cell.row].height >= 15, title
+
+
 def test_about_these_figures_explains_the_counts_in_the_workbooks_language(manager_client, manager, trainer,
                                                                            other_trainer):
     small_year(manager, trainer, other_trainer)

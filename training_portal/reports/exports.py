@@ -16,12 +16,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 
 from ..spreadsheets import BOLD_FONT, NUMBER_FORMATS, Table, clean_text, sheet_title
 from . import counts
 from .labels import ABOUT, ABOUT_COLUMNS, HEADERS, SHEETS, label
-from .printing import (CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, break_page_after, header_width,
-                       set_header_height, set_up_page)
+from .printing import (CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, LINE_POINTS, break_page_after,
+                       header_width, set_header_height, set_up_page, wrapped_lines)
 from .tables import Report, build_report, events_table, participants_table
 
 RIGHT = Alignment(horizontal="right")
@@ -60,9 +61,10 @@ def xlsx_value(sheet, value, kind: str, bold: bool = False):
     return cell
 
 
-def add_table_sheet(workbook: Workbook, table: Table):
+def add_table_sheet(workbook: Workbook, table: Table, lines: Iterable[tuple[str, bool]] = ()):
     """A sheet with the table: bold frozen header row (repeated on every printed page), column widths,
-    number formats, bold total row, then the table's notes; landscape A4, fit to the page's width.
+    number formats, bold total row, then the table's notes and ``lines`` (text, bold) as paragraphs
+    across the table's width; landscape A4, fit to the page's width.
 
     Returns the sheet and the number of data rows written (total row excluded).
     """
@@ -79,12 +81,26 @@ def add_table_sheet(workbook: Workbook, table: Table):
         count += 1
     if table.total is not None:
         sheet.append([xlsx_value(sheet, value, kind, bold=True) for value, kind in zip(table.total, kinds)])
-    notes = getattr(table, "extra", {}).get("notes", [])
-    if notes:
+    lines = [(note, False) for note in getattr(table, "extra", {}).get("notes", [])] + list(lines)
+    row = count + 2 + (table.total is not None)  # the blank row before the paragraphs
+    if lines:
         sheet.append([])
-    for note in notes:
-        sheet.append([xlsx_value(sheet, note, "text")])
+    for number, (text, bold) in enumerate(lines, row + 1):
+        append_paragraph(sheet, number, text, widths, bold)
     return sheet, count
+
+
+def append_paragraph(sheet, row: int, text: str, widths: list[float], bold: bool = False) -> None:
+    """Row ``row``: a text across the table's columns, wrapped, and tall enough for its lines, so that
+    it prints whole rather than running past the page's edge."""
+    sheet.row_dimensions[row].height = LINE_POINTS * wrapped_lines(text, int(sum(widths)))
+    cell = xlsx_value(sheet, text, "text", bold)
+    if isinstance(cell, str):
+        cell = WriteOnlyCell(sheet, value=cell)
+    cell.alignment = WRAPPED
+    sheet.append([cell])
+    if len(widths) > 1:
+        sheet.merged_cells.add(f"A{row}:{get_column_letter(len(widths))}{row}")
 
 
 def add_about_sheet(workbook: Workbook) -> None:
@@ -93,9 +109,10 @@ def add_about_sheet(workbook: Workbook) -> None:
     set_up_page(sheet, [24, 90])
     sheet.freeze_panes = "A2"
     sheet.append([header_cell(sheet, label(text)) for text in ABOUT_COLUMNS])
-    for key, meaning in ABOUT:
+    for row, (key, meaning) in enumerate(ABOUT, 2):
         cell = WriteOnlyCell(sheet, value=label(meaning))
         cell.alignment = WRAPPED
+        sheet.row_dimensions[row].height = LINE_POINTS * wrapped_lines(cell.value, 90)
         sheet.append([xlsx_value(sheet, label(HEADERS[key]), "text", bold=True), cell])
 
 
@@ -103,11 +120,8 @@ def write_report_workbook(report: Report, detail_tables: Iterable[Table], output
     """The yearly workbook: Summary (table by event type, sentences, charts), the other
     tables, the detail sheets (Events, and Participants when given), then "About these figures"."""
     workbook = Workbook(write_only=True)
-    summary, types = add_table_sheet(workbook, report.table("summary"))
-    summary.append([])
-    summary.append([xlsx_value(summary, label(HEADERS["sentence"]), "text", bold=True)])
-    for sentence in report.sentences:
-        summary.append([xlsx_value(summary, sentence, "text")])
+    summary, types = add_table_sheet(workbook, report.table("summary"), [
+        (label(HEADERS["sentence"]), True), *((sentence, False) for sentence in report.sentences)])
     last_row = types + 4 + len(report.sentences)  # header, types, total, blank, heading, sentences
     sheets = {}
     for key in ("by_target_group", "by_province", "by_month", "by_age_band", "knowledge"):
