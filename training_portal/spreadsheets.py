@@ -137,6 +137,8 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 CSV_MIMETYPE = "text/csv"  # the response adds "; charset=utf-8"
 BOM = "\ufeff"
 INVALID_SHEET_CHARACTERS = str.maketrans({character: " " for character in "[]:*?/\\"})
+# Bold with its font named: without a name, LibreOffice falls back to a serif font.
+BOLD_FONT = Font(name="Calibri", bold=True)
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,7 @@ class Table:
 def style_header_row(sheet, row: int = 1) -> None:
     """For the templates built with openpyxl: the header row bold, and frozen with the rows above it."""
     for cell in sheet[row]:
-        cell.font = Font(bold=True)
+        cell.font = BOLD_FONT
     sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
 
 

@@ -15,7 +15,7 @@ from .helpers import open_workbook, row_named, sheet_rows
 
 WORKBOOK_URL = "/reports/workbook?year=2015"
 SHEETS = ["Summary", "By target group", "By province", "By month", "By age band", "Knowledge gain", "Events",
-          "Participants"]
+          "Participants", "About these figures"]
 
 
 def small_year(manager, trainer, other_trainer):

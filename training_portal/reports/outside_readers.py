@@ -39,16 +39,15 @@ NOT_PEOPLE_COLUMNS = {"events"}
 
 def suppress_table(table, threshold: int | None = None):
     """A copy of a report table (``columns`` with ``kind``, ``rows``, ``total``) whose small counts are
-    suppressed; the count columns become text columns. The total row is kept as it is."""
+    suppressed. The count columns keep their kind, so that the workbook formats their numbers and
+    right-aligns the "<5" among them. The total row is kept as it is."""
     threshold = small_cell_threshold() if threshold is None else threshold
     if threshold <= 1:
         return table
     # Counts of people; a number of events singles out nobody.
     counts = [index for index, column in enumerate(table.columns)
               if column.kind == "int" and getattr(column, "key", "") not in NOT_PEOPLE_COLUMNS]
-    columns = [dataclasses.replace(column, kind="text") if index in counts else column
-               for index, column in enumerate(table.columns)]
-    return dataclasses.replace(table, columns=columns, rows=suppress_small_counts(table.rows, counts, threshold))
+    return dataclasses.replace(table, rows=suppress_small_counts(table.rows, counts, threshold))
 
 
 def write_outside_readers_workbook(filters, output, language: str = "en", threshold: int | None = None) -> None:

@@ -17,7 +17,7 @@ from ..timeutil import to_local
 from . import counts
 from .counts import Counts
 from .knowledge import Knowledge, knowledge, knowledge_with_overall
-from .labels import COUNTING_LABELS, HEADERS, NOT_RECORDED, SHEETS, TOTAL, label
+from .labels import COUNTING_LABELS, HEADERS, NOT_RECORDED, NOTES, SHEETS, TOTAL, label
 from .period import ReportFilters, counted_events_query
 from .rows import attendance_rows, event_session_counts, participant_rows
 from .sentences import annual_report_sentences
@@ -44,18 +44,18 @@ def column(key: str, kind: str = "int", width: int = 12) -> Column:
 
 def count_columns() -> list[Column]:
     return [
-        column("events"), column("participants", width=13), column("female", width=10), column("male", width=10),
-        column("other", width=10), column("unique_individuals", width=18), column("individual", width=20),
-        column("headcount", width=12),
+        column("events", width=10), column("participants", width=12), column("female", width=10),
+        column("male", width=10), column("other", width=10), column("unique_individuals", width=12),
+        column("individual", width=12), column("headcount", width=12),
     ]
 
 
 def knowledge_columns() -> list[Column]:
     return [
-        column("pre_takers", width=15), column("pre_mean", "percent", 16), column("post_takers", width=15),
-        column("post_mean", "percent", 16), column("both", width=15), column("both_pre_mean", "percent", 20),
-        column("both_post_mean", "percent", 20), column("mean_gain", "percent", 20),
-        column("normalised_gain", "ratio", 18), column("improved", "percent", 13),
+        column("pre_takers", width=10), column("pre_mean", "percent", 10), column("post_takers", width=10),
+        column("post_mean", "percent", 10), column("both", width=10), column("both_pre_mean", "percent", 10),
+        column("both_post_mean", "percent", 10), column("mean_gain", "percent", 12),
+        column("normalised_gain", "ratio", 12), column("improved", "percent", 10),
     ]
 
 
@@ -74,20 +74,26 @@ def reference_entries(model) -> list:
     return list(db.session.scalars(select(model).order_by(model.sort_order, model.name_en)))
 
 
-def _by_entry_table(key: str, dimension: str, model, filters: ReportFilters, total: Counts) -> Table:
+def _by_entry_table(key: str, dimension: str, model, filters: ReportFilters, total: Counts,
+                    every_active_entry: bool = False) -> Table:
+    """Rows of the entries with counts (or of every active entry too, with zeros), in the list's order."""
     found = {row.key[0]: row for row in counts.counts(filters, dimension)}
-    entries = [entry for entry in reference_entries(model) if entry.id in found]
-    rows = [[entry.name, *count_values(found[entry.id])] for entry in entries]
+    entries = [entry for entry in reference_entries(model)
+               if entry.id in found or (every_active_entry and entry.active)]
+    rows = [[entry.name, *count_values(found.get(entry.id, Counts()))] for entry in entries]
     return report_table(key, [column(dimension, "text", 30), *count_columns()], rows,
                         [label(TOTAL), *count_values(total)], ids=[entry.id for entry in entries])
 
 
 def event_type_table(filters: ReportFilters, total: Counts) -> Table:
-    return _by_entry_table("summary", "event_type", EventType, filters, total)
+    """Every active event type, those without events with 0, as an annual report lists them."""
+    return _by_entry_table("summary", "event_type", EventType, filters, total, every_active_entry=True)
 
 
 def target_group_table(filters: ReportFilters, total: Counts) -> Table:
-    return _by_entry_table("by_target_group", "target_group", TargetGroup, filters, total)
+    table = _by_entry_table("by_target_group", "target_group", TargetGroup, filters, total)
+    table.extra["notes"] = [label(NOTES["events_by_target_group"])]
+    return table
 
 
 def province_table(filters: ReportFilters, total: Counts) -> Table:
@@ -109,7 +115,7 @@ def age_band_table(filters: ReportFilters, total: Counts) -> Table:
     rows = [[str(name), *count_values(found.get(band, Counts()))] for band, name in AGE_BAND_LABELS.items()]
     rows.append([label(NOT_RECORDED), *count_values(found.get(None, Counts()))])
     return report_table("by_age_band", [column("age_band", "text", 20), *count_columns()], rows,
-                 [label(TOTAL), *count_values(total)])
+                        [label(TOTAL), *count_values(total)], notes=[label(NOTES["events_by_age_band"])])
 
 
 def knowledge_table(filters: ReportFilters) -> Table:
@@ -122,7 +128,8 @@ def knowledge_table(filters: ReportFilters) -> Table:
                  [label(TOTAL), *knowledge_values(overall)],
                         names=[entry.name for entry in entries],
                         pre=[found[entry.id].both_pre_mean for entry in entries],
-                        post=[found[entry.id].both_post_mean for entry in entries])
+                        post=[found[entry.id].both_post_mean for entry in entries],
+                        notes=[] if overall.pre_takers or overall.post_takers else [label(NOTES["no_quizzes"])])
 
 
 def counting_of(row: Counts) -> str:
@@ -134,13 +141,13 @@ def counting_of(row: Counts) -> str:
 
 def event_columns() -> list[Column]:
     return [
-        column("event_id", width=10), column("date", "date", 12), column("event", "text", 45),
-        column("event_type", "text", 26), column("province", "text", 18), column("target_groups", "text", 36),
-        column("trainers", "text", 26), column("sessions", width=10), column("counting", "text", 22),
-        column("participants", width=13), column("female", width=10), column("male", width=10),
-        column("other", width=10), column("individual", width=20), column("headcount", width=12),
-        column("both", width=15), column("both_pre_mean", "percent", 20), column("both_post_mean", "percent", 20),
-        column("mean_gain", "percent", 20),
+        column("event_id", width=10), column("date", "date", 11), column("event", "text", 40),
+        column("event_type", "text", 26), column("province", "text", 16), column("target_groups", "text", 32),
+        column("trainers", "text", 24), column("sessions", width=9), column("counting", "text", 20),
+        column("participants", width=12), column("female", width=9), column("male", width=9),
+        column("other", width=9), column("individual", width=12), column("headcount", width=11),
+        column("both", width=9), column("both_pre_mean", "percent", 11), column("both_post_mean", "percent", 11),
+        column("mean_gain", "percent", 11),
     ]
 
 
