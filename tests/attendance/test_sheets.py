@@ -86,7 +86,7 @@ def test_uploading_the_same_sheet_again_records_no_duplicates(trainer_client, tr
     assert attendance_count() == 4
     again = confirm(trainer_client, session, upload(trainer_client, session, data).get_data(as_text=True))
     assert attendance_count() == 4 and participant_count() == 4
-    assert "0 participants recorded; 4 were already recorded" in trainer_client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "0 participants recorded. 4 were already recorded." in trainer_client.get(again.headers["Location"]).get_data(as_text=True)
     # The sheet with one more row added at the end records only that row.
     longer = filled_sheet(template(trainer_client, session), GOOD_ROWS + [["", "male", 41, "Hotel staff", "", "", ""]])
     confirm(trainer_client, session, upload(trainer_client, session, longer).get_data(as_text=True))
