@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from tests.factories import choose, make_event, make_participant
+from training_portal.attendance.models import Participant
 from training_portal.extensions import db
 from training_portal.quizzes import attempts as quiz_attempts, bank as quiz_bank, phases
 from training_portal.quizzes.bank import OptionData, QuestionData
@@ -113,3 +115,15 @@ def test_results_workbook_stores_exact_values_with_number_formats_and_columns_th
     # Question 1 right by 2 of 3 before (P2, P1) and 3 of 3 after.
     assert first[2].value == pytest.approx(200 / 3) and first[2].number_format == "0.0"
     assert first[5].value == pytest.approx(2 / 3) and first[5].number_format == "0.00"
+
+
+def test_a_participant_with_five_of_eight_right_sees_63_percent(client, eight_question_event):
+    event, quiz = eight_question_event
+    seed(event, quiz)
+    p10 = db.session.scalar(select(Participant).where(Participant.name == "P10"))
+    client.set_cookie("participant", p10.card_code)
+    client.set_cookie("lang", "en")
+    page = client.get(f"/p/events/{event.id}").get_data(as_text=True)
+    assert 'data-score="pre">0 %' in page
+    assert 'data-score="post">63 %' in page  # 62.5, rounded half up (Python's round gives 62)
+    assert 'data-score="gain">+63 points' in page
