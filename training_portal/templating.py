@@ -18,8 +18,8 @@ Use them instead of ``str()`` or ``strftime`` for anything a person reads:
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import Flask
 from babel.numbers import parse_pattern
+from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 
 from .i18n import LANGUAGE_NAMES, current_language, lacks_khmer, page_digits
