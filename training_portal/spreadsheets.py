@@ -40,6 +40,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 from stream_zip import ZIP_32, stream_zip
 
+from .templating import round_half_up
+
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 # Far above any sign-in sheet (1,000 people) or question file (200 questions), far below what holds a worker.
@@ -132,7 +134,7 @@ def csv_text(text: str) -> str:
 
 # Kinds of column and their number formats; "text" columns have none.
 NUMBER_FORMATS = {"int": "#,##0", "percent": "0.0", "ratio": "0.00", "date": "yyyy-mm-dd",
-                  "datetime": "yyyy-mm-dd hh:mm", "month": "yyyy-mm"}
+                  "datetime": "yyyy-mm-dd hh:mm", "month": "yyyy-mm", "points": "+0.0;-0.0;0.0"}
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv"  # the response adds "; charset=utf-8"
 BOM = "\ufeff"
@@ -149,6 +151,14 @@ class Column:
     kind: str = "text"
     width: int = 12
     key: str = ""  # a stable name for code that picks columns (the header is translated)
+
+
+@dataclass(frozen=True)
+class Value:
+    """A value of another kind than its column's, e.g. a percentage among the counts of a column of figures."""
+
+    value: object
+    kind: str
 
 
 @dataclass
@@ -180,20 +190,21 @@ def sheet_title(title: str) -> str:
 # --- csv -----------------------------------------------------------------------------------
 
 CSV_FLUSH_ROWS = 500
+CSV_DECIMALS = {"percent": 1, "points": 1, "ratio": 2}  # as the workbook's number formats show them
 
 
 def csv_value(value, kind: str = "text") -> str:
     """A value as csv text: ISO dates and times, the workbook's decimals, formula-safe text."""
+    if isinstance(value, Value):
+        value, kind = value.value, value.kind
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.strftime("%Y-%m") if kind == "month" else value.isoformat()
-    if kind == "percent" and isinstance(value, float):
-        return f"{value:.1f}"
-    if kind == "ratio" and isinstance(value, float):
-        return f"{value:.2f}"
+    if kind in CSV_DECIMALS and isinstance(value, float):
+        return str(round_half_up(value, CSV_DECIMALS[kind]))
     return csv_text(value if isinstance(value, str) else str(value))
 
 
@@ -238,7 +249,7 @@ DOCUMENT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 OFFICE_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 # Styles (cellXfs): 0 plain, 1 bold, then each number format plain and bold.
-FORMAT_IDS = {"int": 3, "percent": 164, "ratio": 165, "date": 166, "datetime": 167, "month": 168}
+FORMAT_IDS = {"int": 3, "percent": 164, "ratio": 165, "date": 166, "datetime": 167, "month": 168, "points": 169}
 PLAIN_STYLE = {kind: 2 + 2 * index for index, kind in enumerate(FORMAT_IDS)}
 BOLD = 1
 COMPRESS_LEVEL = 4  # deflate: a little larger than level 6, about twice as fast
@@ -363,6 +374,10 @@ def _sheet(table: Table) -> Iterator[bytes]:
 
 def _cell(reference: str, value, kind: str, bold: bool) -> str:
     """One cell: text as an inline string (never a formula), numbers and dates with their kind's format."""
+    if isinstance(value, Value):
+        if value.value is None:
+            return ""
+        value, kind = value.value, value.kind
     if isinstance(value, str):
         text = escape(clean_text(value), {"\r": "&#13;"})
         style = f' s="{BOLD}"' if bold else ""

@@ -11,13 +11,16 @@ Use them instead of ``str()`` or ``strftime`` for anything a person reads:
     {{ event.starts_on|date }}               a date (no time zone)
     {{ 1066|number }}                        1,066 / ១,០៦៦
     {{ 62.5|percent }}                       62.5% (a value already in percent)
+    {{ 0.625|number('0.00') }}               0.63: numbers are rounded half up, as people and spreadsheets do
     {{ event.sessions|length|digits }}       any text, digits only converted
 """
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
+from babel.numbers import parse_pattern
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, format_time
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 
 from .i18n import LANGUAGE_NAMES, current_language, lacks_khmer, page_digits
 from .timeutil import to_local
@@ -71,11 +74,22 @@ def local_time(moment: datetime | None, format: str = "short") -> str:
     return time_text(to_local(moment), format) if moment else ""
 
 
+def round_half_up(value, places: int) -> Decimal:
+    """``value`` rounded to ``places`` decimals, a half always up (away from zero): 0.625 -> 0.63.
+
+    Python's ``round`` and Babel round a half to even (0.625 -> 0.62), which readers take for an error.
+    A float is read by its shortest decimal form (0.285 is 0.285, not 0.28499999...), as a person reads it.
+    """
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def number(value, format: str | None = None) -> str:
-    """A number with the locale's grouping (1,066), in Khmer digits when chosen."""
+    """A number with the locale's grouping (1,066), rounded half up, in Khmer digits when chosen."""
     if value is None or value == "":
         return ""
-    return page_digits(format_decimal(value, format))
+    pattern = parse_pattern(format or get_locale().decimal_formats[None])
+    return page_digits(format_decimal(round_half_up(value, pattern.frac_prec[1] + pattern.scale), format))
 
 
 def percent(value, decimals: int = 0) -> str:

@@ -86,7 +86,7 @@ def test_uploading_the_same_sheet_again_records_no_duplicates(trainer_client, tr
     assert attendance_count() == 4
     again = confirm(trainer_client, session, upload(trainer_client, session, data).get_data(as_text=True))
     assert attendance_count() == 4 and participant_count() == 4
-    assert "0 participants recorded; 4 were already recorded" in trainer_client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "0 participants recorded. 4 were already recorded." in trainer_client.get(again.headers["Location"]).get_data(as_text=True)
     # The sheet with one more row added at the end records only that row.
     longer = filled_sheet(template(trainer_client, session), GOOD_ROWS + [["", "male", 41, "Hotel staff", "", "", ""]])
     confirm(trainer_client, session, upload(trainer_client, session, longer).get_data(as_text=True))
@@ -150,3 +150,63 @@ def test_pre_registration_from_a_sheet_is_idempotent(trainer_client, trainer):
         trainer_client.post_form(f"/events/{event.id}/participants/sheet/confirm", {"payload": payload})
     assert participant_count() == 2 and attendance_count() == 0
     assert "Sokha Chan" in trainer_client.get(f"/events/{event.id}/cards").get_data(as_text=True)
+
+
+def test_a_repeated_row_is_flagged_in_the_preview_and_the_counts_use_real_plurals(trainer_client, trainer):
+    session = make_event(trainer, trainers=[trainer]).sessions[0]
+    # Rows 7 to 11: Sokha's row is written again at row 11 (same phone), and row 10 repeats row 9.
+    rows = GOOD_ROWS + [["Sokha Chan", "Female", "25-34", "Taxi and tuk-tuk drivers", "012345678", "", ""]]
+    page = upload(trainer_client, session, filled_sheet(template(trainer_client, session), rows)).get_data(as_text=True)
+    valid = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+             for row in re.findall(r'<tr class="valid-row[^"]*">(.*?)</tr>', page, re.S)]
+    assert [row.split(" ")[0] for row in valid] == ["7", "8", "9", "10", "11"]
+    assert "repeat of row" not in " ".join(valid[:3])
+    assert valid[3].startswith("10 repeat of row 9") and valid[4].startswith("11 repeat of row 7")
+    assert "2 rows repeat an earlier row of this sheet." in page
+    assert "Confirm and record 5 rows" in page
+
+    done = trainer_client.get(confirm(trainer_client, session, page).headers["Location"]).get_data(as_text=True)
+    assert "4 participants recorded. 1 was already recorded." in done
+    assert attendance_count(session) == 4 and participant_count() == 4
+
+
+def test_one_row_is_counted_in_the_singular(trainer_client, trainer):
+    session = make_event(trainer, trainers=[trainer]).sessions[0]
+    page = upload(trainer_client, session, filled_sheet(template(trainer_client, session), GOOD_ROWS[:1])).get_data(
+        as_text=True)
+    assert "1 row can be recorded." in page and "Confirm and record 1 row<" in page and "repeat" not in page
+    done = trainer_client.get(confirm(trainer_client, session, page).headers["Location"]).get_data(as_text=True)
+    assert "1 participant recorded." in done and "already" not in done
+
+
+def test_the_drop_down_lists_cover_every_row_an_upload_accepts(trainer_client, trainer):
+    session = make_event(trainer, trainers=[trainer]).sessions[0]
+    sheet = load_workbook(io.BytesIO(template(trainer_client, session))).worksheets[0]
+    last_row = 6 + MAX_SHEET_ROWS
+    assert {str(v.sqref) for v in sheet.data_validations.dataValidation} == {
+        f"{column}7:{column}{last_row}" for column in "BCDG"}  # sex, age band, target group, province
+
+
+def test_sex_written_as_a_cross_a_dash_or_in_khmer_is_other_or_not_stated(trainer_client, trainer):
+    session = make_event(trainer, trainers=[trainer]).sessions[0]
+    written = ["X", "x", "-", "o", "Other", "not stated", "ផ្សេងៗ", "ផ្សេងទៀត", "មិនបញ្ជាក់"]
+    rows = [[f"Person {number}", sex, "18-24", "Hotel staff", "", "", ""] for number, sex in enumerate(written)]
+    rows += [["Woman", "F", "18-24", "Hotel staff", "", "", ""], ["Man", "m", "18-24", "Hotel staff", "", "", ""]]
+    page = upload(trainer_client, session, filled_sheet(template(trainer_client, session), rows)).get_data(as_text=True)
+    assert 'class="problem"' not in page
+    confirm(trainer_client, session, page)
+    sexes = {p.name: p.sex.value for p in db.session.scalars(select(Participant))}
+    assert sexes == {**{f"Person {number}": "other" for number in range(len(written))},
+                     "Woman": "female", "Man": "male"}
+
+
+def test_an_unknown_sex_says_what_to_write_in_the_users_language(trainer_client, trainer):
+    session = make_event(trainer, trainers=[trainer]).sessions[0]
+    data = filled_sheet(template(trainer_client, session), [["Bopha", "unknown", "18-24", "Hotel staff", "", "", ""]])
+    page = upload(trainer_client, session, data).get_data(as_text=True)
+    assert "Write f or female, m or male, and x, o, - or other when not stated (or these words in Khmer)." in page
+    trainer_client.set_cookie("lang", "km")
+    page = trainer_client.post_form(f"/sessions/{session.id}/sheet", {"sheet": (io.BytesIO(data), "s.xlsx")},
+                                    content_type="multipart/form-data").get_data(as_text=True)
+    assert "សរសេរ ស្រី ឬ f, ប្រុស ឬ m, ហើយ ផ្សេងៗ, មិនបញ្ជាក់, x, o ឬ - នៅពេលមិនបញ្ជាក់ភេទ។" in page
+    assert attendance_count() == 0 and participant_count() == 0

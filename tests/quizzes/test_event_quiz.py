@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -155,10 +156,15 @@ def test_results_download_as_xlsx_with_formula_text_kept_as_text(trainer_client,
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
     book = load_workbook(io.BytesIO(response.data))
-    summary = {row[0].value: row[1].value for row in book["Summary"].iter_rows()}
-    assert summary["Mean pre-test score (%)"] == 50.0
-    assert summary["Mean gain (percentage points)"] == 44.4
-    assert summary["Normalised gain of the group (g)"] == 0.667
+    summary = {row[0].value: row[1] for row in book["Summary"].iter_rows()}
+    # Stored exactly, shown rounded by the cell's number format.
+    assert summary["Mean pre-test score (%)"].value == 50.0
+    assert summary["Mean pre-test score (%)"].number_format == "0.0"
+    assert summary["Mean gain (percentage points)"].value == pytest.approx(400 / 9)
+    assert summary["Mean gain (percentage points)"].number_format == "+0.0;-0.0;0.0"
+    assert summary["Normalised gain of the group (g)"].value == pytest.approx(2 / 3)
+    assert summary["Normalised gain of the group (g)"].number_format == "0.00"
+    assert summary["Took both tests"].value == 3 and summary["Took both tests"].number_format == "#,##0"
     names = [row[0] for row in book["Participants"].iter_rows()]
     injected = next(cell for cell in names if str(cell.value).startswith("="))
     assert injected.data_type == "s"  # text, never a formula

@@ -193,3 +193,30 @@ def test_an_upload_with_mistakes_names_the_rows_and_saves_nothing(trainer_client
         content_type="multipart/form-data")
     assert "cannot be read as an Excel workbook" in response.get_data(as_text=True)
     assert quiz_count() == 0
+
+
+def test_the_template_instructions_are_in_khmer_from_the_khmer_interface_with_room_for_each_line(trainer_client):
+    trainer_client.set_cookie("lang", "km")
+    book = load_workbook(io.BytesIO(trainer_client.get("/quizzes/template.xlsx").data))
+    assert [c.value for c in book["Questions"][1]] == sheets.TEMPLATE_HEADERS  # headers stay as the upload reads them
+    instructions = book["សេចក្តីណែនាំ"]
+    assert instructions["A1"].value == "របៀបបំពេញគំរូនេះ"
+    texts = {row[0].value: row[1].value for row in instructions.iter_rows(min_row=2) if row[0].value}
+    assert texts["Question (Khmer)"] == "គួរបំពេញ៖ អ្នកចូលរួមអានភាសាខ្មែរមុន"
+    # Every wrapped text has a row tall enough for its lines: a line of Khmer script needs 24 points.
+    for row in instructions.iter_rows():
+        for cell in row:
+            if cell.value:
+                width = instructions.column_dimensions[cell.column_letter].width
+                lines = -(-len(cell.value) // (width - 4))
+                assert cell.alignment.wrap_text
+                assert instructions.row_dimensions[cell.row].height >= lines * 24
+
+
+def test_the_template_instructions_are_in_english_from_the_english_interface(trainer_client):
+    trainer_client.set_cookie("lang", "en")
+    book = load_workbook(io.BytesIO(trainer_client.get("/quizzes/template.xlsx").data))
+    instructions = book["Instructions"]
+    assert instructions["A1"].value == "How to fill in this template"
+    long_row = next(row for row in instructions.iter_rows() if str(row[1].value).startswith("the letter(s)"))
+    assert instructions.row_dimensions[long_row[0].row].height >= 2 * 15  # two lines at 90 characters

@@ -4,6 +4,7 @@ participant.py."""
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..forms import ConfirmForm
@@ -267,8 +268,9 @@ def sheet_confirm(session_id: int):
     outcome = paper.import_sheet_rows(session, rows, current_user)
     log_action(current_user, "attendance.import", session, recorded=outcome.recorded, already=outcome.already)
     db.session.commit()
-    flash(_("%(recorded)s participants recorded; %(already)s were already recorded.",
-            recorded=outcome.recorded, already=outcome.already), "success")
+    flash(sheet_outcome(ngettext("%(num)s participant recorded.", "%(num)s participants recorded.", outcome.recorded),
+                        ngettext("%(num)s was already recorded.", "%(num)s were already recorded.", outcome.already),
+                        outcome.already), "success")
     return redirect(url_for("attendance.roster", session_id=session.id))
 
 
@@ -287,6 +289,11 @@ def upload_page(event, session, scope):
     status = 400 if request.method == "POST" and parsed is None else 200
     return render_template("attendance/sheet_upload.html", event=event, session=session, form=form, parsed=parsed,
                            confirm=confirm, problems=sheets.PROBLEMS, groups=group_names(event)), status
+
+
+def sheet_outcome(done: str, already: str, already_count: int) -> str:
+    """What a confirmed sheet did: the rows recorded, then those recorded before, if any."""
+    return f"{done} {already}" if already_count else done
 
 
 def group_names(event):
@@ -347,8 +354,10 @@ def registration_confirm(event_id: int):
     outcome = paper.register_sheet_rows(event, rows, current_user)
     log_action(current_user, "participant.register_sheet", event, registered=outcome.registered, already=outcome.already)
     db.session.commit()
-    flash(_("%(registered)s participants registered; %(already)s were already registered.",
-            registered=outcome.registered, already=outcome.already), "success")
+    flash(sheet_outcome(
+        ngettext("%(num)s participant registered.", "%(num)s participants registered.", outcome.registered),
+        ngettext("%(num)s was already registered.", "%(num)s were already registered.", outcome.already),
+        outcome.already), "success")
     return redirect(url_for("attendance.participants", event_id=event.id))
 
 

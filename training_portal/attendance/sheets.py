@@ -28,7 +28,7 @@ from .services import ParticipantFields, PhoneError, normalise_phone
 
 MAX_SHEET_BYTES = 2 * 1024 * 1024
 MAX_SHEET_ROWS = 1000
-TEMPLATE_ROWS = 60
+TEMPLATE_ROWS = MAX_SHEET_ROWS  # the drop-downs cover every row an upload accepts
 HEADER_SEARCH_ROWS = 15
 
 # (key, English, Khmer, column width)
@@ -46,7 +46,10 @@ REQUIRED_COLUMNS = ("sex", "age_band", "target_group")
 SEX_WORDS = {
     Sex.FEMALE: ("Female", "ស្រី", ("f", "woman", "girl", "នារី")),
     Sex.MALE: ("Male", "ប្រុស", ("m", "man", "boy", "បុរស")),
-    Sex.OTHER: ("Other or not stated", "ផ្សេងៗ ឬមិនបញ្ជាក់", ("o", "other", "not stated", "ផ្សេងៗ", "មិនបញ្ជាក់")),
+    # What people write on paper when they do not say: a cross, a dash, "other" or "not stated" in either language.
+    Sex.OTHER: ("Other or not stated", "ផ្សេងៗ ឬមិនបញ្ជាក់", (
+        "o", "x", "-", "–", "other", "not stated", "ផ្សេង", "ផ្សេងៗ", "ផ្សេងទៀត", "ផ្សេងទៀត ឬមិនបញ្ជាក់", "មិនបញ្ជាក់",
+        "មិនប្រាប់")),
 }
 AGE_WORDS = {
     AgeBand.UNDER_15: ("Under 15", "ក្រោម ១៥ ឆ្នាំ", (0, 14)),
@@ -66,7 +69,7 @@ LISTS_SHEET = "Lists"
 
 PROBLEMS = {
     "required": _l("This field is required."),
-    "unknown_sex": _l("Write female, male or other."),
+    "unknown_sex": _l("Write f or female, m or male, and x, o, - or other when not stated (or these words in Khmer)."),
     "unknown_age_band": _l("Choose an age band from the list (or write the age in years)."),
     "unknown_target_group": _l("Unknown target group: choose one from the list."),
     "unknown_province": _l("Unknown province: choose one from the list."),
@@ -111,6 +114,7 @@ class SheetRow:
     row: int
     fields: dict
     occurrence: int = 0
+    repeat_of: int | None = None  # the earlier row of the sheet with the same content or phone number
 
     def participant_fields(self) -> ParticipantFields:
         return ParticipantFields(**self.fields)
@@ -256,6 +260,7 @@ def parse_rows(rows, context: SheetContext) -> ParsedSheet:
     result = ParsedSheet()
     columns = None
     seen: dict[tuple, int] = {}
+    first_rows: dict[tuple, int] = {}
     data_rows = 0
     for number, values in enumerate(rows, start=1):
         values = list(values or ())
@@ -279,6 +284,10 @@ def parse_rows(rows, context: SheetContext) -> ParsedSheet:
         content = row.content_key()
         row.occurrence = seen.get(content, 0)
         seen[content] = row.occurrence + 1
+        earlier = first_rows.setdefault(content, row.row)
+        if row.fields["phone"]:
+            earlier = min(earlier, first_rows.setdefault(("phone", row.fields["phone"]), row.row))
+        row.repeat_of = earlier if earlier != row.row else None
         result.rows.append(row)
     if columns is None:
         return ParsedSheet(error="no_header")

@@ -1,6 +1,7 @@
 """An event's quiz results: scores before and after, gains, and how each question fared (see statistics.py
 for the definitions)."""
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -75,6 +76,11 @@ class EventResults:
         return bool(self.summary.pre_count or self.summary.post_count)
 
 
+def natural_key(name: str) -> tuple:
+    """Sorts names as people do, numbers by their value: P1, P2, P10 (not P1, P10, P2)."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name.casefold()))
+
+
 def _phase_attempts(event: Event, phase: Phase) -> list[QuizAttempt]:
     return list(db.session.scalars(
         select(QuizAttempt)
@@ -127,7 +133,7 @@ def event_results(event: Event) -> EventResults:
         ))
     return EventResults(
         event=event, pre_quiz=pre_quiz, post_quiz=post_quiz, summary=summary,
-        participants=sorted(by_participant.values(), key=lambda r: (r.participant.name.lower(), r.participant.id)),
+        participants=sorted(by_participant.values(), key=lambda r: (natural_key(r.participant.name), r.participant.id)),
         questions=rows,
         pre_distribution=statistics.score_distribution(pre_scores.values()),
         post_distribution=statistics.score_distribution(post_scores.values()),

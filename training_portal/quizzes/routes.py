@@ -4,6 +4,7 @@ import json
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -361,7 +362,7 @@ def paper_entry(event_id: int, phase: str):
             created = paper.record_paper_sheets(event, phase, quiz, rows, current_user)
             log_action(current_user, "quiz.paper_entry", event, phase=phase.value, attempts=created)
             db.session.commit()
-            flash(_("%(count)s answer sheets saved.", count=created), "success")
+            flash(ngettext("%(num)s answer sheet saved.", "%(num)s answer sheets saved.", created), "success")
             return redirect(url_for("quizzes.paper_entry", event_id=event.id, phase=phase.value))
         if form.csrf_token.errors:
             flash(_("The page was open a long time. Everything you typed is still here: press Save again."), "info")

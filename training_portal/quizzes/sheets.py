@@ -5,12 +5,17 @@ Every function returns bytes, tables (written by ``spreadsheets``) or plain data
 """
 
 import io
+import math
 from dataclasses import asdict, dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from ..spreadsheets import Column, Table, TooManyRows, open_uploaded_workbook, style_header_row
+from ..i18n import current_language
+from ..spreadsheets import (Column, Table, TooManyRows, Value, open_uploaded_workbook, sheet_title,
+                            style_header_row)
 from .models import QuestionKind
 from .bank import MAX_OPTIONS, OPTION_LETTERS, OptionData, QuestionData, question_problems, true_false_options
 
@@ -32,26 +37,32 @@ TRUE_WORDS = {"true", "t", "yes", "a", "ពិត"}
 FALSE_WORDS = {"false", "f", "no", "b", "មិនពិត"}
 MAX_QUESTION_ROWS = 200
 
+# The column headers stay in English in every language: the upload finds the columns by them.
 INSTRUCTIONS = [
-    ("How to fill in this template", ""),
+    (_l("How to fill in this template"), ""),
     ("", ""),
-    ("Sheet 'Questions': one row per question; leave no empty rows in between.", ""),
-    (TYPE_HEADER, "single, multiple or true_false"),
-    (QUESTION_EN, "required"),
-    (QUESTION_KM, "recommended: participants read Khmer first"),
-    ("Option A (English) ... Option F (English)", "2 to 6 options (not needed for true_false)"),
-    ("Option A (Khmer) ... Option F (Khmer)", "the same options in Khmer"),
-    (CORRECT_HEADER, "the letter(s) of the correct option(s), e.g. B, or A, C for multiple; TRUE or FALSE for true_false"),
-    (EXPLANATION_EN, "shown to participants after the post-test"),
-    (EXPLANATION_KM, "the same in Khmer"),
+    (_l("Sheet 'Questions': one row per question; leave no empty rows in between. Keep the column headers as "
+        "they are (in English): the upload finds the columns by them."), ""),
+    (TYPE_HEADER, _l("single, multiple or true_false (written in English, as here)")),
+    (QUESTION_EN, _l("required")),
+    (QUESTION_KM, _l("recommended: participants read Khmer first")),
+    ("Option A (English) ... Option F (English)", _l("2 to 6 options (not needed for true_false)")),
+    ("Option A (Khmer) ... Option F (Khmer)", _l("the same options in Khmer")),
+    (CORRECT_HEADER, _l("the letter(s) of the correct option(s), e.g. B, or A, C for multiple; TRUE or FALSE for "
+                        "true_false")),
+    (EXPLANATION_EN, _l("shown to participants after the post-test")),
+    (EXPLANATION_KM, _l("the same in Khmer")),
     ("", ""),
-    ("Scoring", "A multiple-choice question is right only when exactly the correct options are ticked."),
-    ("Example", ""),
+    (_l("Scoring"), _l("A multiple-choice question is right only when exactly the correct options are ticked.")),
+    (_l("Example"), ""),
     (TYPE_HEADER, "single"),
     (QUESTION_EN, "Which number is the police hotline for child abuse?"),
     ("Option A (English) / B / C", "1288 / 117 / 119"),
     (CORRECT_HEADER, "A"),
 ]
+INSTRUCTION_WIDTHS = (45, 90)
+# Points per printed line: Khmer stacks vowels and subscript consonants above and below the line.
+LINE_HEIGHTS = {"km": 24, "en": 15}
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,7 @@ class RowProblem:
 
 
 def question_template() -> bytes:
-    """The empty question template with its instructions."""
+    """The empty question template with its instructions in the page's language."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = QUESTIONS_SHEET
@@ -72,18 +83,28 @@ def question_template() -> bytes:
     style_header_row(sheet)
     for column in range(1, len(TEMPLATE_HEADERS) + 1):
         sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = 28
-    instructions = workbook.create_sheet("Instructions")
-    for left, right in INSTRUCTIONS:
-        instructions.append([left, right])
+    instructions = workbook.create_sheet(sheet_title(_("Instructions")))
+    line_height = LINE_HEIGHTS.get(current_language(), LINE_HEIGHTS["en"])
+    for number, texts in enumerate(INSTRUCTIONS, start=1):
+        texts = [str(text) for text in texts]
+        instructions.append(texts)
+        # A wrapped cell's row does not grow by itself when printed: give it room for its longest text.
+        lines = max(wrapped_lines(text, width) for text, width in zip(texts, INSTRUCTION_WIDTHS))
+        instructions.row_dimensions[number].height = lines * line_height
     instructions["A1"].font = Font(bold=True, size=13)
-    instructions.column_dimensions["A"].width = 45
-    instructions.column_dimensions["B"].width = 90
+    for letter, width in zip("AB", INSTRUCTION_WIDTHS):
+        instructions.column_dimensions[letter].width = width
     for row in instructions.iter_rows():
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines a text takes in a wrapped cell ``width`` characters wide (at least one)."""
+    return max(1, math.ceil(len(text) / (width - 4)))
 
 
 def _text(value) -> str:
@@ -186,60 +207,65 @@ def questions_from_payload(payload: list) -> list[QuestionData]:
 def results_tables(results, labels: dict) -> list[Table]:
     """The event's results as three tables: summary, one row per participant, one per question.
 
-    ``labels`` holds the translated sheet titles and headers chosen by the view.
+    Values are stored exactly and shown by their column's number format (scores and shares in percent with
+    one decimal, gains in points, ratios with two decimals). ``labels`` holds the translated sheet titles
+    and headers chosen by the view.
     """
     summary = results.summary
 
-    def pct(value):
-        return round(value, 1) if value is not None else None
-
-    def ratio(value):
-        return round(value, 3) if value is not None else None
-
     def share(value):
-        return pct(value * 100) if value is not None else None
+        return value * 100 if value is not None else None
 
     summary_rows = [
         [labels["event"], results.event.title],
         [labels["pre_quiz"], results.pre_quiz.title if results.pre_quiz else ""],
         [labels["post_quiz"], results.post_quiz.title if results.post_quiz else ""],
         [labels["pre_count"], summary.pre_count],
-        [labels["pre_mean"], pct(summary.pre_mean)],
+        [labels["pre_mean"], Value(summary.pre_mean, "percent")],
         [labels["post_count"], summary.post_count],
-        [labels["post_mean"], pct(summary.post_mean)],
+        [labels["post_mean"], Value(summary.post_mean, "percent")],
         [labels["paired_count"], summary.paired_count],
-        [labels["paired_pre_mean"], pct(summary.paired_pre_mean)],
-        [labels["paired_post_mean"], pct(summary.paired_post_mean)],
-        [labels["mean_gain"], pct(summary.mean_gain)],
-        [labels["group_normalised_gain"], ratio(summary.group_normalised_gain)],
-        [labels["mean_participant_normalised_gain"], ratio(summary.mean_participant_normalised_gain)],
-        [labels["share_improved"], share(summary.share_improved)],
+        [labels["paired_pre_mean"], Value(summary.paired_pre_mean, "percent")],
+        [labels["paired_post_mean"], Value(summary.paired_post_mean, "percent")],
+        [labels["mean_gain"], Value(summary.mean_gain, "points")],
+        [labels["group_normalised_gain"], Value(summary.group_normalised_gain, "ratio")],
+        [labels["mean_participant_normalised_gain"], Value(summary.mean_participant_normalised_gain, "ratio")],
+        [labels["share_improved"], Value(share(summary.share_improved), "percent")],
         [labels["pre_only"], summary.pre_only_count],
         [labels["post_only"], summary.post_only_count],
     ]
     participant_rows = [
         [row.participant.name, labels["sex"].get(row.participant.sex, ""), row.participant.target_group.name,
-         pct(row.pre.score) if row.pre else None, pct(row.post.score) if row.post else None, pct(row.gain),
-         ratio(row.normalised_gain),
+         row.pre.score if row.pre else None, row.post.score if row.post else None, row.gain, row.normalised_gain,
          labels["yes"] if (row.pre and row.pre.on_paper) or (row.post and row.post.on_paper) else ""]
         for row in results.participants
     ]
     question_rows = [
         [q.number, q.question.text if q.question else "", share(q.pre_share), share(q.post_share), share(q.change),
-         ratio(q.pre_share), ratio(q.pre_discrimination), ratio(q.post_share), ratio(q.post_discrimination)]
+         q.pre_share, q.pre_discrimination, q.post_share, q.post_discrimination]
         for q in results.questions
     ]
     return [
-        Table(labels["summary_sheet"], [Column(labels["figure"], width=44), Column(labels["value"], "number", 30)],
-              summary_rows),
-        Table(labels["participants_sheet"], _columns(labels["participant_headers"],
-                                                     ["text", "text", "text", "percent", "percent", "percent",
-                                                      "number", "text"]), participant_rows),
-        Table(labels["questions_sheet"], _columns(labels["question_headers"],
-                                                  ["int", "text", "percent", "percent", "percent", "number",
-                                                   "number", "number", "number"]), question_rows),
+        Table(labels["summary_sheet"], fitted_columns([labels["figure"], labels["value"]], ["text", "int"],
+                                                      summary_rows), summary_rows),
+        Table(labels["participants_sheet"], fitted_columns(
+            labels["participant_headers"], ["text", "text", "text", "percent", "percent", "points", "ratio", "text"],
+            participant_rows), participant_rows),
+        Table(labels["questions_sheet"], fitted_columns(
+            labels["question_headers"], ["int", "text", "percent", "percent", "points", "ratio", "ratio", "ratio",
+                                         "ratio"], question_rows), question_rows),
     ]
 
 
-def _columns(headers: list[str], kinds: list[str]) -> list[Column]:
-    return [Column(header, kind, max(12, min(60, len(header) + 4))) for header, kind in zip(headers, kinds)]
+NUMBER_WIDTH = 8  # "-100.0" and its margin
+MAX_COLUMN_WIDTH = 100  # a long question is cut off in the sheet rather than a column wider than a screen
+
+
+def fitted_columns(headers: list[str], kinds: list[str], rows: list[list]) -> list[Column]:
+    """Columns as wide as their header and their longest text, so that no label, title or question is cut."""
+    columns = []
+    for index, (header, kind) in enumerate(zip(headers, kinds)):
+        longest = max([len(str(header)), NUMBER_WIDTH,
+                       *(len(row[index]) for row in rows if isinstance(row[index], str))])
+        columns.append(Column(header, kind, min(MAX_COLUMN_WIDTH, longest + 2)))
+    return columns
