@@ -47,7 +47,7 @@ SEX_WORDS = {
     Sex.FEMALE: ("Female", "ស្រី", ("f", "woman", "girl", "នារី")),
     Sex.MALE: ("Male", "ប្រុស", ("m", "man", "boy", "បុរស")),
     # What people write on paper when they do not say: a cross, a dash, "other" or "not stated" in either language.
-    Sex.OTHER: ("Other or not stated", "ផ្សេងៗ ឬមិនបញ្ជាក់", (
+    Sex.OTHER: ("Other or not stated", "ផ្សេងទៀត ឬមិនបញ្ជាក់", (
         "o", "x", "-", "–", "other", "not stated", "ផ្សេង", "ផ្សេងៗ", "ផ្សេងទៀត", "ផ្សេងទៀត ឬមិនបញ្ជាក់", "មិនបញ្ជាក់",
         "មិនប្រាប់")),
 }

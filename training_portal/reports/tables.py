@@ -14,6 +14,7 @@ from ..extensions import db
 from ..labels import AGE_BAND_LABELS, METHOD_LABELS, SEX_LABELS
 from ..spreadsheets import Column, Table
 from ..timeutil import to_local
+from ..templating import round_half_up
 from . import counts
 from .counts import Counts
 from .knowledge import Knowledge, knowledge, knowledge_with_overall
@@ -323,4 +324,4 @@ def chart_data(report: Report) -> dict:
 
 
 def _rounded(value: float | None) -> float | None:
-    return round(value, 1) if value is not None else None
+    return float(round_half_up(value, 1)) if value is not None else None
