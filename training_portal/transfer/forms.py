@@ -17,8 +17,9 @@ class PackageUploadForm(Form):
     submit = SubmitField(_l("Check the package"))
 
 
-def review_form(conflicts, formdata=None):
-    """The confirmation, with for each conflict a choice: one of the people found here, or a new person."""
+def review_form(conflicts, fresh: bool = False):
+    """The confirmation, with for each conflict a choice: one of the people found here, or a new person;
+    ``fresh``: shown after the upload, not filled from the request."""
 
     class ReviewForm(Form):
         token = HiddenField(validators=[DataRequired(), Regexp(TOKEN_PATTERN)])
@@ -32,7 +33,7 @@ def review_form(conflicts, formdata=None):
         setattr(ReviewForm, f"conflict_{number}", RadioField(
             _l("Who is %(name)s?", name=conflict.incoming["name"] or _l("no name")), choices=choices,
             validators=[DataRequired(_l("Choose who this is."))]))
-    form = ReviewForm(formdata=formdata)
+    form = ReviewForm(formdata=None) if fresh else ReviewForm()
     form.decisions = lambda: {conflict.uid: form[f"conflict_{number}"].data
                               for number, conflict in enumerate(conflicts)}
     form.conflict_fields = [(conflict, form[f"conflict_{number}"]) for number, conflict in enumerate(conflicts)]

@@ -63,7 +63,7 @@ def package_upload():
         except PackageError as error:
             form.package.errors.append(package_message(error))
         else:
-            review = review_form(result.conflicts, formdata=None)
+            review = review_form(result.conflicts, fresh=True)
             review.token.data = uploads.keep(content)
             return render_template("transfer/review.html", result=result, form=review, kinds=KIND_LABELS)
     return render_template("transfer/upload.html", form=form), 400 if form.errors else 200
@@ -84,7 +84,7 @@ def package_confirm():
         return render_template("transfer/review.html", result=preview, form=form, kinds=KIND_LABELS), 400
     result = import_package(data, current_user, resolve=form.decisions())
     if not result.applied:  # a new conflict since the preview: review again
-        return render_template("transfer/review.html", result=result, form=review_form(result.conflicts),
+        return render_template("transfer/review.html", result=result, form=review_form(result.conflicts, fresh=True),
                                kinds=KIND_LABELS), 409
     db.session.commit()
     uploads.discard(token)
