@@ -56,6 +56,7 @@ def test_the_download_is_a_post_with_csrf(trainer_client, field_event):
 
 def test_a_manager_imports_the_package_after_a_preview(trainer_client, central, field_event):
     content = download(trainer_client, field_event)
+    uid = read_package(content)["event"]["uid"]
     client = central_client(central)
     with central.app_context():
         before = table_counts()
@@ -69,7 +70,7 @@ def test_a_manager_imports_the_package_after_a_preview(trainer_client, central, 
     done = client.post_form("/events/import/confirm", {"token": token_of(page)})
     assert done.status_code == 302, done.get_data(as_text=True)[-3000:]
     with central.app_context():
-        event = db.session.scalar(sa.select(Event).where(Event.uid == field_event.uid))
+        event = db.session.scalar(sa.select(Event).where(Event.uid == uid))
         assert done.headers["Location"].endswith(f"/events/{event.id}")
         assert table_counts()["attendances"] == 3
 

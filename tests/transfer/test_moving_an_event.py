@@ -56,7 +56,7 @@ def test_the_imported_event_keeps_its_answers_trainer_and_identifiers(app, centr
         result = import_package(package, None)
         db.session.commit()
         assert result.unknown_trainers == ["dara@example.org"]  # no account on the central server: left out
-        event = db.session.scalar(sa.select(Event).where(Event.uid == field_event.uid))
+        event = db.session.scalar(sa.select(Event).where(Event.uid == package["event"]["uid"]))
         assert [trainer.email for trainer in event.trainers] == ["sokha@example.org"]
         assert event.starts_on.isoformat() == "2015-03-10"
         assert event.sessions[0].checkin_open is False

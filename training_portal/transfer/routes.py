@@ -23,7 +23,8 @@ PACKAGE_MESSAGES = {
     "too_large": _l("The file is too large to be an event package."),
     "not_json": _l("The file is not an event package: it is not JSON."),
     "not_a_package": _l("The file is not an event package of this portal."),
-    "unknown_version": _l("The event package was written by another version of the portal, which this one cannot read."),
+    "unknown_version": _l("The event package was written by another version of the portal, which this one "
+                          "cannot read."),
     "invalid": _l("The event package is not valid: a wrong or missing value at %(place)s."),
     "duplicate": _l("The event package is not valid: the same record twice, at %(place)s."),
     "unknown_code": _l("The event package names something this server does not have, at %(place)s (add it to the "
