@@ -2,7 +2,9 @@
 central server, reviews it and confirms."""
 
 import io
+import os
 import re
+import time
 
 import sqlalchemy as sa
 
@@ -11,6 +13,7 @@ from tests.factories import make_participant
 from training_portal.attendance.models import Participant
 from training_portal.events.models import Event
 from training_portal.extensions import db
+from training_portal.transfer import uploads
 from training_portal.transfer.package import read_package
 
 from .conftest import table_counts
@@ -120,3 +123,15 @@ def test_only_managers_and_admins_import_and_the_upload_needs_csrf(trainer_clien
     assert client.post("/events/import", data={"package": (io.BytesIO(b"{}"), "x.json")}).status_code == 400
     stale = client.post_form("/events/import/confirm", {"token": "A" * 32})
     assert stale.status_code == 302 and stale.headers["Location"].endswith("/events/import")
+
+
+def test_an_upload_left_without_confirmation_is_removed_the_next_day(central):
+    client = central_client(central)
+    with central.app_context():
+        old = uploads.keep(b"{}")
+        day_ago = time.time() - uploads.KEPT_SECONDS - 60
+        os.utime(uploads.folder() / old, (day_ago, day_ago))
+    stale = client.post_form("/events/import/confirm", {"token": old})
+    assert stale.headers["Location"].endswith("/events/import")
+    with central.app_context():
+        assert not (uploads.folder() / old).exists()

@@ -6,8 +6,8 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import make_participant, make_staff
-from training_portal.attendance.models import Participant
+from tests.factories import attend, make_event, make_participant, make_staff
+from training_portal.attendance.models import Participant, Registration
 from training_portal.auth.models import Role, User
 from training_portal.events.models import Event
 from training_portal.extensions import db
@@ -171,3 +171,28 @@ def test_the_shell_commands_export_and_import_and_refuse_on_conflicts(app, centr
     assert "3 attendance" in imported.output
     again = central_command(central, "import-event", path)
     assert again.exit_code == 0 and "nothing new" in again.output
+
+
+def test_an_event_prepared_centrally_goes_to_the_laptop_and_comes_back_without_duplicates(app, central, manager):
+    with central.app_context():
+        central_manager = db.session.scalar(sa.select(User).where(User.email == "manager@example.org"))
+        event = make_event(central_manager, title="Hotel staff training")
+        registered = make_participant(None, "Srey Mom", phone="012345678")
+        db.session.add(Registration(event_id=event.id, participant_id=registered.id))
+        db.session.commit()
+        before_the_day = export_event(event)
+
+    assert import_package(before_the_day, manager).applied  # on the laptop, before the day
+    db.session.commit()
+    on_the_laptop = db.session.scalar(sa.select(Event).where(Event.uid == before_the_day["event"]["uid"]))
+    mom = db.session.scalar(sa.select(Participant).where(Participant.uid == before_the_day["participants"][0]["uid"]))
+    attend(mom, on_the_laptop.sessions[0])
+    attend(make_participant(None, "Dara Chan", sex="male"), on_the_laptop.sessions[0])
+    db.session.commit()
+
+    applied, created, existing, _ = import_into(central, export_event(on_the_laptop))
+    assert applied and created == {"participants": 1, "attendance": 2}
+    assert existing == {"sessions": 1, "participants": 1, "registrations": 1}
+    with central.app_context():
+        counts = table_counts()
+    assert (counts["events"], counts["participants"], counts["attendances"], counts["event_participants"]) == (1, 2, 2, 2)

@@ -78,7 +78,7 @@ def package_confirm():
     if content is None:
         flash(_("The uploaded package is no longer here: upload it again."), "error")
         return redirect(url_for("transfer.package_upload"))
-    data = read_package(content)
+    data = read_package(content)  # read and checked when it was uploaded
     preview = import_package(data, current_user, apply=False)
     form = review_form(preview.conflicts)
     if not form.validate_on_submit():
