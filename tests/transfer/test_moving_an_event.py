@@ -12,7 +12,7 @@ from training_portal.auth.models import Role, User
 from training_portal.events.models import Event
 from training_portal.extensions import db
 from training_portal.transfer.importing import NEW, import_package
-from training_portal.transfer.package import PackageError, export_event, package_bytes, read_package
+from training_portal.transfer.package import MAX_UNPACKED_BYTES, PackageError, export_event, package_bytes, read_package
 
 from .conftest import table_counts, year_workbook
 
@@ -196,3 +196,10 @@ def test_an_event_prepared_centrally_goes_to_the_laptop_and_comes_back_without_d
     with central.app_context():
         counts = table_counts()
     assert (counts["events"], counts["participants"], counts["attendances"], counts["event_participants"]) == (1, 2, 2, 2)
+
+
+def test_a_compressed_file_that_unpacks_to_too_much_is_refused():
+    bomb = gzip.compress(b" " * (MAX_UNPACKED_BYTES + 1024))
+    with pytest.raises(PackageError) as refused:
+        read_package(bomb)
+    assert refused.value.reason == "too_large"
