@@ -110,6 +110,7 @@ class Importer:
         for entry in self.data["participants"]:
             self.add_participant(entry)
         db.session.flush()
+        self.load_recorded(event)
         for entry in self.data["registrations"]:
             self.add_registration(event, entry)
         for entry in self.data["attendance"]:
@@ -121,6 +122,23 @@ class Importer:
         db.session.flush()
         summary.add_events([event.id])
         return self.result
+
+    def load_recorded(self, event: Event) -> None:
+        """What the server already holds of the event, read once rather than row by row."""
+        self.registered = set(db.session.scalars(
+            sa.select(Registration.participant_id).where(Registration.event_id == event.id)))
+        self.attended = set(db.session.execute(
+            sa.select(Attendance.participant_id, Attendance.session_id).join(Session)
+            .where(Session.event_id == event.id)).tuples())
+        self.tested = set(db.session.execute(
+            sa.select(QuizAttempt.participant_id, QuizAttempt.phase).where(QuizAttempt.event_id == event.id))
+            .tuples())
+        self.taken_keys = set()
+        for model, section in ((Attendance, "attendance"), (QuizAttempt, "quiz_attempts")):
+            keys = [entry["idempotency_key"] for entry in self.data[section] if entry["idempotency_key"]]
+            for start in range(0, len(keys), 500):
+                self.taken_keys.update(db.session.scalars(
+                    sa.select(model.idempotency_key).where(model.idempotency_key.in_(keys[start:start + 500]))))
 
     def add_quiz(self, entry: dict) -> None:
         quiz = db.session.scalar(sa.select(Quiz).where(Quiz.uid == entry["uid"]))
@@ -207,31 +225,30 @@ class Importer:
         person = self.people.get(entry["participant"])
         if person is None:
             return  # a participant in conflict: nothing of theirs is written
-        found = db.session.scalar(sa.select(Registration.id).where(
-            Registration.event_id == event.id, Registration.participant_id == person.id))
-        self.count("registrations", found is None)
-        if found is None:
+        new = person.id not in self.registered
+        self.count("registrations", new)
+        if new:
+            self.registered.add(person.id)
             db.session.add(Registration(event=event, participant=person,
                                         registered_at=parse_time(entry["registered_at"]),
                                         registered_by_id=self.user.id if self.user else None))
-            db.session.flush()
 
     def add_attendance(self, entry: dict) -> None:
         person, session = self.people.get(entry["participant"]), self.sessions[entry["session"]]
         if person is None:
             return
-        found = db.session.scalar(sa.select(Attendance.id).where(
-            Attendance.participant_id == person.id, Attendance.session_id == session.id))
-        self.count("attendance", found is None)
-        if found is None:
+        new = (person.id, session.id) not in self.attended
+        self.count("attendance", new)
+        if new:
+            self.attended.add((person.id, session.id))
             key = entry["idempotency_key"]
-            if db.session.scalar(sa.select(Attendance.id).where(Attendance.idempotency_key == key)):
+            if key in self.taken_keys:  # another attendance here has it (a participant decided to be new)
                 key = f"import-{person.uid}-{session.uid}"[:64]
+            self.taken_keys.add(key)
             db.session.add(Attendance(participant=person, session=session,
                                       checked_in_at=parse_time(entry["checked_in_at"]),
                                       method=CheckInMethod(entry["method"]),
                                       recorded_by=self.user_by_email(entry["recorded_by"]), idempotency_key=key))
-            db.session.flush()
 
     def add_headcount(self, event: Event, entry: dict) -> None:
         group_id, sex = self.codes[TargetGroup][entry["target_group"]], Sex(entry["sex"])
@@ -248,14 +265,15 @@ class Importer:
         person, quiz, phase = self.people.get(entry["participant"]), self.quizzes[entry["quiz"]], Phase(entry["phase"])
         if person is None:
             return
-        found = db.session.scalar(sa.select(QuizAttempt.id).where(
-            QuizAttempt.participant_id == person.id, QuizAttempt.event_id == event.id, QuizAttempt.phase == phase))
-        self.count("quiz_attempts", found is None)
-        if found is not None:
+        new = (person.id, phase) not in self.tested
+        self.count("quiz_attempts", new)
+        if not new:
             return
+        self.tested.add((person.id, phase))
         key = entry["idempotency_key"]
-        if key and db.session.scalar(sa.select(QuizAttempt.id).where(QuizAttempt.idempotency_key == key)):
+        if key in self.taken_keys:
             key = None
+        self.taken_keys.add(key)
         attempt = QuizAttempt(participant=person, event=event, quiz=quiz, phase=phase, score=entry["score"],
                               correct_count=entry["correct_count"], question_count=entry["question_count"],
                               submitted_at=parse_time(entry["submitted_at"]), on_paper=entry["on_paper"],
@@ -270,7 +288,6 @@ class Importer:
                                           selected=[options[position] for position in answer["selected"]
                                                     if position in options]))
         db.session.add(attempt)
-        db.session.flush()
 
 
 def import_package(data: dict, user: User | None, resolve: Mapping[str, str | int] | None = None,

@@ -7,11 +7,12 @@ import json
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from ..attendance.models import Attendance, Headcount, Participant, Registration
 from ..events.models import Event, Session
 from ..extensions import db
-from ..quizzes.models import Quiz, QuizAttempt
+from ..quizzes.models import Answer, Quiz, QuizAttempt
 from ..timeutil import utcnow
 
 FORMAT = "training-portal-event"
@@ -50,7 +51,9 @@ def event_participants(event: Event) -> list[Participant]:
         sa.select(Registration.participant_id).where(Registration.event_id == event.id),
         sa.select(QuizAttempt.participant_id).where(QuizAttempt.event_id == event.id),
     )
-    return list(db.session.scalars(sa.select(Participant).where(Participant.id.in_(ids)).order_by(Participant.id)))
+    return list(db.session.scalars(
+        sa.select(Participant).where(Participant.id.in_(ids)).order_by(Participant.id)
+        .options(selectinload(Participant.target_group), selectinload(Participant.province))))
 
 
 def participant_entry(person: Participant) -> dict:
@@ -91,9 +94,15 @@ def attempt_entry(attempt: QuizAttempt) -> dict:
 def export_event(event: Event) -> dict:
     """The event package of ``event``: a plain dict, ready for ``json.dumps``."""
     attendance = db.session.scalars(
-        sa.select(Attendance).join(Session).where(Session.event_id == event.id).order_by(Attendance.id))
+        sa.select(Attendance).join(Session).where(Session.event_id == event.id).order_by(Attendance.id)
+        .options(selectinload(Attendance.session), selectinload(Attendance.participant),
+                 selectinload(Attendance.recorded_by)))
     attempts = list(db.session.scalars(
-        sa.select(QuizAttempt).where(QuizAttempt.event_id == event.id).order_by(QuizAttempt.id)))
+        sa.select(QuizAttempt).where(QuizAttempt.event_id == event.id).order_by(QuizAttempt.id)
+        .options(selectinload(QuizAttempt.participant), selectinload(QuizAttempt.quiz),
+                 selectinload(QuizAttempt.recorded_by),
+                 selectinload(QuizAttempt.answers).options(selectinload(Answer.question),
+                                                           selectinload(Answer.selected)))))
     pre_quiz, post_quiz = (db.session.get(Quiz, quiz_id) if quiz_id else None
                            for quiz_id in (event.pre_quiz_id, event.post_quiz_id))
     quizzes = {quiz.id: quiz for quiz in (pre_quiz, post_quiz) if quiz is not None}
@@ -121,7 +130,7 @@ def export_event(event: Event) -> dict:
                            "registered_at": moment(registration.registered_at)}
                           for registration in db.session.scalars(
                               sa.select(Registration).where(Registration.event_id == event.id)
-                              .order_by(Registration.id))],
+                              .order_by(Registration.id).options(selectinload(Registration.participant)))],
         "attendance": [{"session": record.session.uid, "participant": record.participant.uid,
                         "checked_in_at": moment(record.checked_in_at), "method": record.method.value,
                         "recorded_by": email_of(record.recorded_by), "idempotency_key": record.idempotency_key}
