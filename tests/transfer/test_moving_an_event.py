@@ -123,6 +123,7 @@ def test_the_same_phone_with_another_name_is_a_conflict_resolved_as_the_same_per
     (lambda data: data["participants"].append(dict(data["participants"][0])), "duplicate"),
     (lambda data: data["sessions"][0].update(ends_at="2015-03-10T00:00:00+00:00"), "invalid"),
     (lambda data: data.pop("attendance"), "invalid"),
+    (lambda data: data["sessions"][1].update(checkin_code=data["sessions"][0]["checkin_code"]), "duplicate"),
 ])
 def test_a_bad_package_is_refused_and_writes_nothing(app, central, field_event, change, reason):
     data = json.loads(json.dumps(export_event(field_event)))
@@ -203,3 +204,18 @@ def test_a_compressed_file_that_unpacks_to_too_much_is_refused():
     with pytest.raises(PackageError) as refused:
         read_package(bomb)
     assert refused.value.reason == "too_large"
+
+
+def test_a_package_naming_a_session_of_another_event_is_refused(app, central, field_event, manager):
+    package = export_event(field_event)
+    with central.app_context():
+        central_manager = db.session.scalar(sa.select(User).where(User.email == "manager@example.org"))
+        other = make_event(central_manager, title="Another event")
+        other.sessions[0].uid = package["sessions"][0]["uid"]
+        db.session.commit()
+        before = table_counts()
+        with pytest.raises(PackageError) as refused:
+            import_package(package, central_manager)
+        db.session.commit()
+        assert (refused.value.reason, refused.value.place) == ("invalid", "sessions[0].uid")
+        assert table_counts() == before

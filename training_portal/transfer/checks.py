@@ -196,6 +196,7 @@ def check_package(data: dict) -> None:
         check_participant(person, f"participants[{index}]", groups, provinces)
     for index, quiz in enumerate(data["quizzes"]):
         check_quiz(quiz, f"quizzes[{index}]")
+    check_unique(data["sessions"], "checkin_code", "sessions")
     people = check_unique(data["participants"], "uid", "participants")
     check_unique(data["participants"], "card_code", "participants")
     check_records(data, check_unique(data["sessions"], "uid", "sessions"), people,

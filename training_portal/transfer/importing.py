@@ -187,6 +187,8 @@ class Importer:
 
     def add_session(self, event: Event, entry: dict) -> None:
         session = db.session.scalar(sa.select(Session).where(Session.uid == entry["uid"]))
+        if session is not None and session.event_id != event.id:
+            raise PackageError("invalid", f"sessions[{self.data['sessions'].index(entry)}].uid")
         self.count("sessions", session is None)
         if session is None:
             taken = db.session.scalar(sa.select(Session.id).where(Session.checkin_code == entry["checkin_code"]))
