@@ -135,3 +135,20 @@ def test_an_upload_left_without_confirmation_is_removed_the_next_day(central):
     assert stale.headers["Location"].endswith("/events/import")
     with central.app_context():
         assert not (uploads.folder() / old).exists()
+
+
+def test_a_conflict_that_appears_after_the_preview_is_shown_before_anything_is_written(trainer_client, central,
+                                                                                       field_event):
+    content = download(trainer_client, field_event)
+    client = central_client(central)
+    page = upload(client, content).get_data(as_text=True)
+    assert "To review" not in page
+    with central.app_context():
+        make_participant(None, "Dara Sok", sex="male", phone="097111222")  # recorded meanwhile, another name
+    again = client.post_form("/events/import/confirm", {"token": token_of(page)})
+    text = again.get_data(as_text=True)
+    assert again.status_code == 400 and "Who is Dara Chan?" in text and "Dara Sok" in text
+    with central.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
+    done = client.post_form("/events/import/confirm", {"token": token_of(text), "conflict_0": "new"})
+    assert done.status_code == 302

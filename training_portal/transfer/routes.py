@@ -64,10 +64,13 @@ def package_upload():
         except PackageError as error:
             form.package.errors.append(package_message(error))
         else:
-            review = review_form(result.conflicts, fresh=True)
-            review.token.data = uploads.keep(content)
-            return render_template("transfer/review.html", result=result, form=review, kinds=KIND_LABELS)
+            return review_page(result, review_form(result.conflicts, fresh=True), uploads.keep(content))
     return render_template("transfer/upload.html", form=form), 400 if form.errors else 200
+
+
+def review_page(result, form, token: str, status: int = 200):
+    form.token.data = token
+    return render_template("transfer/review.html", result=result, form=form, kinds=KIND_LABELS), status
 
 
 @bp.post("/events/import/confirm")
@@ -78,15 +81,18 @@ def package_confirm():
     if content is None:
         flash(_("The uploaded package is no longer here: upload it again."), "error")
         return redirect(url_for("transfer.package_upload"))
-    data = read_package(content)  # read and checked when it was uploaded
-    preview = import_package(data, current_user, apply=False)
-    form = review_form(preview.conflicts)
-    if not form.validate_on_submit():
-        return render_template("transfer/review.html", result=preview, form=form, kinds=KIND_LABELS), 400
-    result = import_package(data, current_user, resolve=form.decisions())
+    try:
+        data = read_package(content)
+        preview = import_package(data, current_user, apply=False)
+        form = review_form(preview.conflicts)
+        if not form.validate_on_submit():
+            return review_page(preview, form, token, 400)
+        result = import_package(data, current_user, resolve=form.decisions())
+    except PackageError as error:  # checked at the upload; the server's records changed since
+        flash(package_message(error), "error")
+        return redirect(url_for("transfer.package_upload"))
     if not result.applied:  # a new conflict since the preview: review again
-        return render_template("transfer/review.html", result=result, form=review_form(result.conflicts, fresh=True),
-                               kinds=KIND_LABELS), 409
+        return review_page(result, review_form(result.conflicts, fresh=True), token, 409)
     db.session.commit()
     uploads.discard(token)
     flash(_("Event imported: %(count)s records added.", count=sum(result.created.values())), "success")
