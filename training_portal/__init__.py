@@ -118,12 +118,14 @@ def register_blueprints(app: Flask) -> None:
     from .events import bp as events_bp
     from .quizzes import bp as quizzes_bp
     from .reports import bp as reports_bp
+    from .transfer import bp as transfer_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(transfer_bp)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -17,6 +17,7 @@ from .extensions import db
 from .reports import exports, outside_readers
 from .reports import period as report_period
 from .reports.period import Period, ReportFilters
+from .transfer.cli import export_event_command, import_event_command
 
 
 def read_password() -> str:
@@ -154,7 +155,7 @@ def export_year_command(year: int, path: Path, lang: str, fiscal: bool) -> None:
 
 
 COMMANDS = (create_user_command, seed_demo_command, setup_command, backup_command, anonymise_command,
-            export_outside_command, export_year_command)
+            export_outside_command, export_year_command, export_event_command, import_event_command)
 
 
 def init_app(app: Flask) -> None:

@@ -105,6 +105,10 @@ URL_ARGS = {
     "reports.workbook": NO_ARGS,
     "reports.table_csv": lambda w: {"key": "summary"},
     "reports.attendance_download": lambda w: {"file_format": "csv"},
+    # transfer
+    "transfer.event_package": _event,
+    "transfer.package_upload": NO_ARGS,
+    "transfer.package_confirm": NO_ARGS,
 }
 
 

@@ -75,6 +75,7 @@ EXPECTED_GET = {
     # The pre-test is not open: a phone that checked in is sent to the event page, others refused.
     "quizzes.take_quiz": (403, R, 403, 403, 403, 403),
     "reports.dashboard": STAFF_ONLY,
+    "transfer.package_upload": (L, L, 403, 403, 200, 200),
 }
 
 EXPECTED_POST = {
@@ -134,6 +135,9 @@ EXPECTED_POST = {
     "reports.workbook": (L, L, 200, 200, 200, 200),
     "reports.table_csv": (L, L, 200, 200, 200, 200),
     "reports.attendance_download": (L, L, 200, 200, 200, 200),
+    "transfer.event_package": (L, L, 200, 403, 200, 200),
+    "transfer.package_upload": (L, L, 403, 403, 400, 400),
+    "transfer.package_confirm": (L, L, 403, 403, R, R),  # no upload kept under that token: upload again
 }
 
 # Actions that change what later requests of the same walk would see run last, in this order.

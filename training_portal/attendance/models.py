@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
-from ..events.models import Event, Province, Session, TargetGroup
+from ..events.models import Event, Province, Session, TargetGroup, uid_column
 from ..extensions import db, enum_column_type
 from ..timeutil import utcnow
 
@@ -53,6 +53,7 @@ class Participant(db.Model):
     __tablename__ = "participants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = uid_column()
     name: Mapped[str] = mapped_column(sa.String(120), default="")
     sex: Mapped[Sex] = mapped_column(enum_column_type(Sex, "sex"))
     age_band: Mapped[AgeBand] = mapped_column(enum_column_type(AgeBand, "age_band"))

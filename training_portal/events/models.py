@@ -1,6 +1,7 @@
 """Reference lists, events and their sessions."""
 
 import enum
+import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -10,6 +11,15 @@ from ..auth.models import User
 from ..extensions import db, enum_column_type
 from ..i18n import localized
 from ..timeutil import to_local, utcnow
+
+
+def new_uid() -> str:
+    """A stable identifier that another server keeps when an event moves there (see ``transfer``)."""
+    return str(uuid.uuid4())
+
+
+def uid_column() -> Mapped[str]:
+    return mapped_column(sa.String(36), unique=True, index=True, default=new_uid)
 
 
 class ReferenceEntry:
@@ -79,6 +89,7 @@ class Event(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = uid_column()
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     event_type_id: Mapped[int] = mapped_column(sa.ForeignKey("event_types.id"), index=True)
@@ -133,6 +144,7 @@ class Session(db.Model):
     __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = uid_column()
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime]

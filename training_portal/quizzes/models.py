@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..attendance.models import Participant
 from ..auth.models import User
-from ..events.models import Event
+from ..events.models import Event, uid_column
 from ..extensions import db, enum_column_type
 from ..i18n import localized
 from ..timeutil import utcnow
@@ -29,6 +29,7 @@ class Quiz(db.Model):
     __tablename__ = "quizzes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = uid_column()
     title_en: Mapped[str] = mapped_column(sa.String(200))
     title_km: Mapped[str] = mapped_column(sa.String(200), default="")
     archived: Mapped[bool] = mapped_column(default=False)
