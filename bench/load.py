@@ -90,6 +90,8 @@ class Client:
         body = urlencode(form).encode() if form is not None else b""
         lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{self.port}", "Accept-Encoding: gzip",
                  "User-Agent: bench"]
+        if self.tls:  # as a browser sends it; Flask-WTF checks it over HTTPS
+            lines.append(f"Referer: https://{HOST}:{self.port}{path}")
         if self.cookies:
             lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         if form is not None:

@@ -5,12 +5,16 @@ The stack runs on PostgreSQL and Redis, as production does: on the SQLite pass o
 tests are deselected, and the summary says so; the PostgreSQL pass runs them.
 """
 
+import uuid
+
 import pytest
 import requests
-import urllib3
 
 from tests.conftest import CSRF_PATTERN, new_database, postgres_url, settings_for
+from tests.e2e.conftest import playwright_instance  # noqa: F401  (the browser tests' fixture)
+from tests.factories import make_staff
 from training_portal import create_app
+from training_portal.auth.models import Role
 from training_portal.extensions import db
 
 from .stack import run_stack
@@ -18,11 +22,14 @@ from .stack import run_stack
 NEEDS_POSTGRES = "stack"
 DESELECTED = pytest.StashKey[int]()
 
-# The stack's certificate is its own (self-signed); the warning about it would repeat for every request.
-urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+# The stack's certificate is its own (self-signed): the warning about it would repeat for every request.
+UNVERIFIED_CERTIFICATE = pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
 
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "/deploy/" in str(item.fspath):
+            item.add_marker(UNVERIFIED_CERTIFICATE)
     if postgres_url():
         return
     deselected = [item for item in items if item.get_closest_marker(NEEDS_POSTGRES)]
@@ -87,3 +94,9 @@ def log_in(client: requests.Session, base: str, email: str, password: str) -> re
 def post_form(client: requests.Session, url: str, token: str, data: dict) -> requests.Response:
     """A form sent as a browser sends it: with its CSRF token, and the page as Referer (checked over HTTPS)."""
     return client.post(url, data={"csrf_token": token, **data}, headers={"Referer": url}, allow_redirects=False)
+
+
+@pytest.fixture
+def stack_trainer(portal):
+    """A trainer of their own (the stack's database is shared by the run's tests)."""
+    return make_staff(f"trainer-{uuid.uuid4().hex[:8]}@portal.example.org", Role.TRAINER)

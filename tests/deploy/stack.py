@@ -10,6 +10,7 @@ nginx runs with a prefix and configuration of its own in a temporary folder, as 
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -172,7 +173,7 @@ def unverified_tls():
 
 
 def stop(process: subprocess.Popen) -> None:
-    process.terminate()
+    process.send_signal(signal.SIGINT)  # gunicorn's and nginx's quick shutdown
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
