@@ -9,6 +9,7 @@ nginx runs with a prefix and configuration of its own in a temporary folder, as 
 
 import os
 import pwd
+import shlex
 import shutil
 import signal
 import socket
@@ -76,13 +77,28 @@ def flask(env: dict, *args: str, stdin: str = "") -> str:
     return done.stdout
 
 
+def unit_command(unit: str) -> list[str]:
+    """The ExecStart command of a unit in deploy/systemd, its continued lines joined."""
+    text = (ROOT / "deploy" / "systemd" / unit).read_text().replace("\\\n", " ")
+    line = next(line for line in text.splitlines() if line.startswith("ExecStart="))
+    return shlex.split(line.removeprefix("ExecStart="))
+
+
 def start_gunicorn(env: dict, port: int, redis_prefix: str, log: Path) -> subprocess.Popen:
-    """deploy/systemd/training-portal.service's gunicorn; its rate-limit keys under a prefix of this run's."""
-    application = f"training_portal:create_app({{'RATELIMIT_KEY_PREFIX': '{redis_prefix}'}})"
-    return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "8", "--worker-class", "gthread",
-         "--bind", f"127.0.0.1:{port}", "--access-logfile", str(log), "--error-logfile", str(log), application],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """deploy/systemd/training-portal.service's gunicorn on ``port``, logging to ``log``, its rate-limit
+    keys under a prefix of this run's."""
+    values = {"--bind": f"127.0.0.1:{port}", "--access-logfile": str(log), "--error-logfile": str(log)}
+    command = [sys.executable, "-m", "gunicorn"]
+    arguments = iter(unit_command("training-portal.service")[1:])
+    for argument in arguments:
+        if argument in values:
+            command += [argument, values[argument]]
+            next(arguments)
+        elif argument == "wsgi:app":
+            command.append(f"training_portal:create_app({{'RATELIMIT_KEY_PREFIX': '{redis_prefix}'}})")
+        else:
+            command.append(argument)
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def wait_until_answering(url: str, process: subprocess.Popen, what: str, context=None) -> None:
