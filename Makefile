@@ -7,11 +7,15 @@ PORT ?= 5000
 # wait, and its rate-limit counters are the only ones (README, "Serving phones"; bench/RESULTS.md).
 WORKERS ?= 1
 THREADS ?= 8
+# The demo year 2015 is loaded into an empty database unless DEMO=0 (a real program: README, "Deploying").
+DEMO ?= 1
+# The address on QR codes and posters (README, "Field kit"): make run HOST=0.0.0.0 BASE_URL=http://10.42.0.1:5000
+export BASE_URL
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 DEFAULT_TEST_POSTGRES := postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install install-dev translations translations-update chromium test-sqlite test-postgres bench
+.PHONY: run test install install-dev translations translations-update chromium nginx test-sqlite test-postgres bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +43,8 @@ translations-update: $(VENV)/.installed
 
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) setup
-	@echo "Serving on http://$(HOST):$(PORT)/login"
+	$(FLASK) setup $(if $(filter 0,$(DEMO)),--no-demo)
+	@$(FLASK) addresses --host $(HOST) --port $(PORT)
 	$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 chromium:
@@ -48,7 +52,13 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
-test: install-dev chromium
+# The tests in tests/deploy put Debian's nginx in front of the app (README, "Deploying").
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  echo "Installing Debian's nginx for the deployment tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
+
+test: install-dev chromium nginx
 	$(MAKE) --no-print-directory test-sqlite
 	@url="$${TEST_DATABASE_URL:-$(DEFAULT_TEST_POSTGRES)}"; \
 	if $(BIN)/python tests/postgres_answers.py "$$url"; then \

@@ -71,9 +71,9 @@ class Scenario:
         return not self.errors and self.rows_ok and self.ratio <= TARGET_RATIO
 
 
-async def one_phone(port: int, flow, number: int) -> float:
-    """One new phone doing ``flow`` through its own connection; its time in seconds."""
-    client = Client(port)
+async def one_phone(port: int, flow, number: int, tls=None) -> float:
+    """One new phone doing ``flow`` through its own connection (HTTPS with ``tls``); its time in seconds."""
+    client = Client(port, tls=tls)
     began = time.perf_counter()
     try:
         if await asyncio.wait_for(flow(client, number), FLOW_TIMEOUT) is False:
@@ -83,14 +83,15 @@ async def one_phone(port: int, flow, number: int) -> float:
         await client.close()
 
 
-async def crowd(server_port: int, flow, lone_numbers: list[int], crowd_numbers: list[int], window: float, seed: int):
+async def crowd(server_port: int, flow, lone_numbers: list[int], crowd_numbers: list[int], window: float, seed: int,
+                tls=None):
     """The lone phone's times, then the crowd's: (lone times, crowd times, errors, succeeded numbers)."""
     errors, succeeded = [], []
     async with FarLink(server_port, ROUND_TRIP, BITS_PER_SECOND) as link:
         lone = []
         for number in lone_numbers:
             try:
-                lone.append(await one_phone(link.port, flow, number))
+                lone.append(await one_phone(link.port, flow, number, tls))
                 succeeded.append(number)
             except Exception as error:  # every failure is counted, never hidden
                 errors.append(f"lone: {type(error).__name__}: {error}")
@@ -100,7 +101,7 @@ async def crowd(server_port: int, flow, lone_numbers: list[int], crowd_numbers: 
         async def phone(number: int, start: float):
             await asyncio.sleep(start)
             try:
-                seconds = await one_phone(link.port, flow, number)
+                seconds = await one_phone(link.port, flow, number, tls)
             except Exception as error:
                 errors.append(f"{type(error).__name__}: {error}")
                 return None

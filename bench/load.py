@@ -49,9 +49,10 @@ class Client:
     when a server that waits for the client's close hears of it.
     """
 
-    def __init__(self, port: int, latency: float = 0.0):
+    def __init__(self, port: int, latency: float = 0.0, tls=None):
         self.port = port
         self.latency = latency
+        self.tls = tls  # an ssl.SSLContext: HTTPS, as through nginx (tests/deploy)
         self.reader = self.writer = None
         self.cookies: dict[str, str] = {}
 
@@ -72,7 +73,8 @@ class Client:
             await asyncio.sleep(self.latency)
         for attempt in (1, 2):
             if self.writer is None:
-                self.reader, self.writer = await asyncio.open_connection(HOST, self.port)
+                self.reader, self.writer = await asyncio.open_connection(
+                    HOST, self.port, ssl=self.tls, server_hostname=HOST if self.tls else None)
                 fresh = True
             else:
                 fresh = False
@@ -88,6 +90,8 @@ class Client:
         body = urlencode(form).encode() if form is not None else b""
         lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{self.port}", "Accept-Encoding: gzip",
                  "User-Agent: bench"]
+        if self.tls:  # as a browser sends it; Flask-WTF checks it over HTTPS
+            lines.append(f"Referer: https://{HOST}:{self.port}{path}")
         if self.cookies:
             lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         if form is not None:

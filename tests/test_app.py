@@ -167,3 +167,29 @@ def test_demo_credentials_are_not_a_known_password(runner, app):
 def test_an_id_too_large_for_the_database_is_not_found(client, url):
     response = client.get(url)
     assert response.status_code == 404
+
+
+def test_setup_without_demo_loads_only_the_reference_lists_then_the_first_admin_logs_in(runner, app):
+    result = runner.invoke(args=["setup", "--no-demo"])
+    assert result.exit_code == 0 and "create the first admin" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Province)) == 25
+
+    created = runner.invoke(args=["create-user", "director@example.org", "--role", "admin"],
+                            input="first admin's long passphrase\n")
+    assert created.exit_code == 0
+    assert "create the first admin" not in runner.invoke(args=["setup", "--no-demo"]).output
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+    assert app.test_client().login("director@example.org", "first admin's long passphrase").status_code == 302
+
+
+def test_serving_on_every_network_prints_the_addresses_phones_open(runner, app):
+    app.config["BASE_URL"] = ""
+    result = runner.invoke(args=["addresses", "--host", "0.0.0.0", "--port", "5000"])
+    assert "Serving on http://127.0.0.1:5000/login" in result.output
+    assert "Set BASE_URL" in result.output
+    app.config["BASE_URL"] = "http://10.42.0.1:5000"
+    assert "QR codes and posters point at http://10.42.0.1:5000." in runner.invoke(
+        args=["addresses", "--host", "0.0.0.0"]).output
+    app.config["BASE_URL"] = ""

@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_security_headers(app)
     register_error_handlers(app)
+    register_addresses(app)
     register_template_helpers(app)
     register_commands(app)
     register_health_check(app)
@@ -178,6 +179,12 @@ def register_error_handlers(app: Flask) -> None:
     def internal_error(_error):
         db.session.rollback()
         return render_template("error.html", status=500), 500
+
+
+def register_addresses(app: Flask) -> None:
+    from . import addresses
+
+    addresses.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

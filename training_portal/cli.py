@@ -4,12 +4,13 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy import select
 from flask import Flask, current_app
 
 from . import retention
 from .auth import services as auth_services
 from .auth.forms import PASSWORD_MESSAGES
-from .auth.models import Role
+from .auth.models import Role, User
 from .backup import BackupError, backup_database, integrity_report
 from .demo import credentials_path, seed_demo
 from .events.services import load_reference_data
@@ -59,16 +60,50 @@ def seed_demo_command() -> None:
 
 
 @click.command("setup")
-def setup_command() -> None:
-    """Reference lists, and on an empty database the demo year (used by `make run`)."""
+@click.option("--no-demo", is_flag=True, help="Only the reference lists: a real program starts empty.")
+def setup_command(no_demo: bool) -> None:
+    """Reference lists, and on an empty database the demo year unless --no-demo (`make run DEMO=0`)."""
     added = load_reference_data()
-    seeded = seed_demo(current_app.instance_path)
+    seeded = False if no_demo else seed_demo(current_app.instance_path)
     db.session.commit()
     if added:
         click.echo(f"Added {added} reference list entries.")
     if seeded:
         click.echo("Loaded the demo year 2015.")
+    if no_demo:
+        if db.session.scalar(select(User.id).limit(1)) is None:
+            click.echo("No account yet: create the first admin with `flask --app wsgi create-user EMAIL --role admin`.")
+        return
     print_demo_login()
+
+
+@click.command("addresses")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=5000, show_default=True)
+def addresses_command(host: str, port: int) -> None:
+    """The addresses the server about to start answers at (`make run` prints them)."""
+    everywhere = host in ("0.0.0.0", "::")
+    click.echo(f"Serving on http://{'127.0.0.1' if everywhere else host}:{port}/login")
+    if everywhere:
+        lan = lan_addresses()
+        if lan:
+            click.echo("Phones on this network open:")
+            for address in lan:
+                click.echo(f"  http://{address}:{port}/")
+        base = current_app.config.get("BASE_URL")
+        click.echo(f"QR codes and posters point at {base}." if base else
+                   f"Set BASE_URL to one of them (make run HOST=0.0.0.0 BASE_URL=http://ADDRESS:{port}) "
+                   "so that QR codes and posters point there.")
+
+
+def lan_addresses() -> list[str]:
+    """This machine's IPv4 addresses on its networks (a hotspot, a LAN), without the loopback."""
+    import socket
+
+    import psutil
+
+    return sorted({entry.address for name, entries in psutil.net_if_addrs().items() for entry in entries
+                   if entry.family == socket.AF_INET and not entry.address.startswith("127.")})
 
 
 def print_demo_login() -> None:
@@ -154,8 +189,9 @@ def export_year_command(year: int, path: Path, lang: str, fiscal: bool) -> None:
     click.echo(f"Wrote the {year} workbook to {path}.")
 
 
-COMMANDS = (create_user_command, seed_demo_command, setup_command, backup_command, anonymise_command,
-            export_outside_command, export_year_command, export_event_command, import_event_command)
+COMMANDS = (create_user_command, seed_demo_command, setup_command, addresses_command, backup_command,
+            anonymise_command, export_outside_command, export_year_command, export_event_command,
+            import_event_command)
 
 
 def init_app(app: Flask) -> None:

@@ -15,6 +15,7 @@ ENVIRONMENT_KEYS = (
     "RATELIMIT_STORAGE_URI",
     "TIMEZONE",
     "TRUSTED_PROXIES",
+    "BASE_URL",
 )
 
 WEAK_SECRET_KEYS = {"", "dev", "secret", "changeme", "change-me", "development"}
@@ -71,6 +72,10 @@ class Defaults:
     # per-address login limits count people, not the proxy; with 0 those headers are ignored (they
     # could be forged).
     TRUSTED_PROXIES = 0
+
+    # The address phones reach the portal at (https://portal.example.org, or the field laptop's
+    # http://10.42.0.1:5000): QR codes, posters and the projector point there. Empty: the request's.
+    BASE_URL = ""
 
 
 def instance_secret_key(instance_path: str) -> str:

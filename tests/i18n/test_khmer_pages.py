@@ -92,7 +92,7 @@ def test_khmer_pages_link_the_khmer_font_and_english_pages_do_not(client):
 
 def test_the_khmer_font_is_self_hosted_for_khmer_script_only(client):
     css = client.get("/static/css/khmer.css").get_data(as_text=True)
-    fonts = re.findall(r'url\("\.\./fonts/([^"]+\.woff2)"\)', css)
+    fonts = re.findall(r'url\("\.\./fonts/([^"?]+\.woff2)(?:\?v=[0-9a-f]+)?"\)', css)
     assert fonts == ["noto-sans-khmer-khmer-400-normal.woff2", "noto-sans-khmer-khmer-700-normal.woff2"]
     assert css.count("unicode-range: U+1780-17FF, U+19E0-19FF, U+200C-200D, U+25CC;") == 2
     assert css.count("font-display: swap;") == 2

@@ -9,6 +9,7 @@ from flask import Response, abort, g, make_response, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
+from ..addresses import public_url
 from ..extensions import limiter
 from ..quizzes.phases import offer_for_new_participant
 from ..rate_limits import device_id, issues_device, per_device, setting, without_device
@@ -148,7 +149,7 @@ def confirmation(session, result):
 
 
 def card_url(participant) -> str:
-    return url_for("attendance.participant_card", card_code=participant.card_code, _external=True)
+    return public_url("attendance.participant_card", card_code=participant.card_code)
 
 
 @bp.get("/p/<card_code>")

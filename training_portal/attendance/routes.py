@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..forms import ConfirmForm
 from ..auth.services import log_action, staff_required
 from ..database import reading_only
+from ..addresses import public_url
 from ..downloads import send_download
 from ..events.models import Event, TargetGroup
 from ..events.access import event_for_change, session_for_change
@@ -40,7 +41,7 @@ def attendance_template_helpers():
 
 
 def checkin_url(session) -> str:
-    return url_for("attendance.self_checkin", code=session.checkin_code, _external=True)
+    return public_url("attendance.self_checkin", code=session.checkin_code)
 
 
 def session_action(session_id: int, action: str, message: str):
@@ -91,7 +92,7 @@ def projector(session_id: int):
 def poster(session_id: int):
     session = session_for_change(session_id)
     return render_template("attendance/poster.html", session=session, event=session.event, url=checkin_url(session),
-                           short_url=url_for("attendance.checkin_code", _external=True), words=POSTER_WORDS)
+                           short_url=public_url("attendance.checkin_code"), words=POSTER_WORDS)
 
 
 @bp.get("/sessions/<int:session_id>/count.json")
