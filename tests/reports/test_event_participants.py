@@ -20,7 +20,7 @@ from training_portal.attendance.models import (AgeBand, Attendance, CheckInMetho
 from training_portal.auth.models import Role
 from training_portal.auth.services import create_user
 from training_portal.events import services as event_services
-from training_portal.events.models import EventType, Province, Session, TargetGroup
+from training_portal.events.models import Event, EventType, Province, Session, TargetGroup
 from training_portal.events.services import SessionTimes
 from training_portal.extensions import db
 from training_portal.quizzes import paper as quiz_paper
@@ -176,6 +176,25 @@ def test_the_dashboard_counts_what_the_attendance_says(trainer_client, trainer):
     assert (total.events, total.participants, total.unique_individuals) == (3, len(everyone), 7)
 
 
+def old_row(table_name: str, **values) -> int:
+    """A row written with the columns of the schema the database has now (the models may have more); its id."""
+    table = sa.Table(table_name, sa.MetaData(), autoload_with=db.session.connection())
+    return db.session.execute(sa.insert(table).values(**values).returning(table.c.id)).scalar_one()
+
+
+def event_before_uids(creator, days) -> tuple[int, list[int]]:
+    """A training in Phnom Penh with a session on each day, as the schema before identifiers holds it."""
+    now = datetime(2015, 3, 1)
+    event_id = old_row("events", title="Child protection training", description="", venue="", language="km",
+                       event_type_id=reference(EventType, "training").id, status="planned", cancel_reason="",
+                       province_id=reference(Province, "phnom_penh").id, starts_on=days[0], pre_test_open=False,
+                       post_test_open=False, created_by_id=creator.id, created_at=now, updated_at=now)
+    session_ids = [old_row("event_sessions", event_id=event_id, starts_at=datetime.combine(day, time(1, 30)),
+                           ends_at=datetime.combine(day, time(9, 30)), checkin_code=f"OLD{number}",
+                           checkin_open=False) for number, day in enumerate(days)]
+    return event_id, session_ids
+
+
 def participant_before_personal_codes(name, sex, age_band, group) -> int:
     """A participant's row as the schema before the summary holds it (no personal code yet); its id."""
     table = sa.table("participants", *(sa.column(column) for column in (
@@ -194,15 +213,16 @@ def test_the_migration_fills_the_summary_from_the_attendance_already_recorded(tm
             event_services.load_reference_data()
             trainer = create_user("trainer@example.org", "Sokha Trainer", Role.TRAINER, "a long enough password 1")
             db.session.flush()
-            event = make_event(trainer, days=TWO_DAYS)
+            event_id, session_ids = event_before_uids(trainer, TWO_DAYS)
             dara = participant_before_personal_codes("Dara", Sex.MALE, AgeBand.AGE_35_49, "hotel_staff")
             sokha = participant_before_personal_codes("Sokha", Sex.FEMALE, AgeBand.UNDER_15, "taxi_driver")
-            for number, (participant_id, session) in enumerate(
-                    ((dara, event.sessions[0]), (dara, event.sessions[1]), (sokha, event.sessions[1]))):
-                db.session.add(Attendance(participant_id=participant_id, session_id=session.id,
+            for number, (participant_id, session_id) in enumerate(
+                    ((dara, session_ids[0]), (dara, session_ids[1]), (sokha, session_ids[1]))):
+                db.session.add(Attendance(participant_id=participant_id, session_id=session_id,
                                           method=CheckInMethod.SELF, idempotency_key=f"before-{number}"))
             db.session.commit()
             upgrade()
+            event = db.session.get(Event, event_id)
             assert summary_pairs() == {
                 (event.id, dara, Sex.MALE, AgeBand.AGE_35_49, group_id("hotel_staff")),
                 (event.id, sokha, Sex.FEMALE, AgeBand.UNDER_15, group_id("taxi_driver")),
