@@ -71,9 +71,15 @@ def checkin_close(session_id: int):
     return session_action(session_id, "close", _("Check-in is closed."))
 
 
-@bp.post("/sessions/<int:session_id>/checkin/rotate")
+@bp.route("/sessions/<int:session_id>/checkin/rotate", methods=["GET", "POST"])
 @staff_required
 def checkin_rotate(session_id: int):
+    """GET asks first, saying what a new code breaks; the confirmed POST changes it."""
+    if request.method == "GET":
+        session = session_for_change(session_id)
+        return render_template("attendance/new_code.html", session=session, event=session.event, confirm=ConfirmForm(),
+                               back=local_path(request.args.get("next")) or url_for("attendance.projector",
+                                                                                   session_id=session.id))
     return session_action(session_id, "rotate", _("The check-in code was changed: the old code no longer works."))
 
 

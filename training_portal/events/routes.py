@@ -18,7 +18,7 @@ def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     return render_template("events/home.html", sessions=services.upcoming_sessions(current_user),
-                           days=services.UPCOMING_DAYS)
+                           days=services.UPCOMING_DAYS, confirm=ConfirmForm())
 
 
 @bp.route("/events")
