@@ -67,6 +67,37 @@ def test_trainer_opens_check_in_and_projects_the_qr_in_three_taps(live_server, p
     assert taps.widths == {name: PHONE["width"] for name in taps.widths}
 
 
+SMALL_BUTTONS = """() => [...document.querySelectorAll('main .button, main button, main input[type=submit]')]
+    .filter(el => el.offsetParent !== null && el.getBoundingClientRect().height < 44)
+    .map(el => el.textContent.trim() || el.value)"""
+
+
+def test_the_session_rows_have_big_buttons_and_keep_remove_apart(live_server, phone, trainer):
+    from tests.e2e.conftest import log_in
+
+    event = make_event(trainer, trainers=[trainer], days=(local_today(),), start=time(0, 0), end=time(23, 59))
+    session = event.sessions[0]
+    phone.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
+    log_in(phone, live_server, trainer)
+    assert phone.evaluate(SMALL_BUTTONS) == []
+    phone.goto(f"{live_server}/events/{event.id}")
+    row = phone.locator(f"#session-{session.id}")
+    # Two actions at hand; the rest, and "Remove", only after "More".
+    expect(row.get_by_role("button", name="Open check-in")).to_be_visible()
+    expect(row.get_by_role("link", name="Projector")).to_be_visible()
+    for hidden in ("Poster", "Paper sheet", "Edit"):
+        expect(row.get_by_role("link", name=hidden)).to_be_hidden()
+    expect(row.get_by_role("button", name="Remove")).to_be_hidden()
+    row.locator("summary", has_text="More").tap()
+    expect(row.get_by_role("link", name="Paper sheet")).to_be_visible()
+    assert phone.evaluate(SMALL_BUTTONS) == []
+    remove = row.get_by_role("button", name="Remove").bounding_box()
+    others = [row.get_by_role("link", name=name).bounding_box() for name in ("Poster", "Scan cards", "Paper sheet", "Edit")]
+    assert remove["y"] >= max(box["y"] + box["height"] for box in others) + 16  # a gap, on a line of its own
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(phone, "trainer-phone-event-page")
+
+
 def test_the_poster_qr_is_whole_on_a_phone(live_server, phone, trainer):
     from tests.e2e.conftest import log_in
 
