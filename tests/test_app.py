@@ -148,7 +148,9 @@ def test_seed_demo_refuses_a_database_that_has_events(runner, app):
 def test_setup_twice_changes_no_data_and_prints_how_to_log_in(runner, app):
     first = runner.invoke(args=["setup"])
     assert first.exit_code == 0 and "Log in at /login" in first.output
-    email, password = first.output.split("demo account (email, password):")[1].split()[:2]
+    role, email, password = first.output.split("demo account (role, email, password):")[1].split()[:3]
+    assert (role, email) == ("admin", "admin@demo.training-portal.org")
+    assert "trainer  dara@demo.training-portal.org" in first.output and "manager  manager@demo" in first.output
     counts = [db.session.scalar(select(func.count()).select_from(model)) for model in (Event, User, Province)]
     second = runner.invoke(args=["setup"])
     assert second.exit_code == 0 and f"{email}  {password}" in second.output
@@ -158,7 +160,7 @@ def test_setup_twice_changes_no_data_and_prints_how_to_log_in(runner, app):
 
 def test_demo_credentials_are_not_a_known_password(runner, app):
     runner.invoke(args=["setup"])
-    password = runner.invoke(args=["setup"]).output.split("demo account (email, password):")[1].split()[1]
+    password = runner.invoke(args=["setup"]).output.split("demo account (role, email, password):")[1].split()[2]
     assert password != TEST_PASSWORD and len(password) >= 12
 
 

@@ -107,11 +107,15 @@ def lan_addresses() -> list[str]:
 
 
 def print_demo_login() -> None:
+    """The demo accounts, each with its role, so that a first visitor knows which one to try."""
     path = credentials_path(current_app.instance_path)
     if path.exists():
-        click.echo("Log in at /login with a demo account (email, password):")
+        click.echo("Log in at /login with a demo account (role, email, password):")
         for line in path.read_text().splitlines():
-            click.echo("  " + line.replace("\t", "  "))
+            email, password = line.split("\t")
+            user = auth_services.user_by_email(email)
+            role = user.role.value if user is not None else "removed"
+            click.echo(f"  {role:<8} {email}  {password}")
 
 
 @click.command("backup")

@@ -7,7 +7,7 @@ cookie sees the event's language.
 """
 
 from flask import current_app, g, has_request_context, request
-from flask_babel import get_locale, refresh
+from flask_babel import force_locale, get_locale, refresh
 from sqlalchemy import select
 
 LANGUAGE_COOKIE = "lang"
@@ -45,6 +45,17 @@ def use_page_language(language: str) -> None:
     """
     g.page_language = language
     refresh()
+
+
+def in_each_language(make_text, first: str = "km") -> list[tuple[str, str]]:
+    """``make_text()`` in each language, ``first`` first, as (language, text) pairs: for pages read by
+    people of both languages at once, such as the projector and the poster."""
+    order = [first] + [language for language in LANGUAGE_NAMES if language != first]
+    texts = []
+    for language in order:
+        with force_locale(language):
+            texts.append((language, make_text()))
+    return texts
 
 
 def current_language() -> str:

@@ -11,6 +11,7 @@ from training_portal.attendance import headcounts, roster, services
 from training_portal.attendance.models import Attendance, CheckInMethod, Participant, Sex
 from training_portal.auth.models import AuditLog
 from training_portal.extensions import db
+from training_portal.timeutil import local_today
 
 KEY = "k" * 24
 
@@ -82,7 +83,8 @@ def scan(client, session, card, key=KEY):
 
 
 def test_scanning_a_card_checks_in_then_says_already_then_rejects_strangers(trainer_client, trainer):
-    session = make_event(trainer, trainers=[trainer]).sessions[0]  # staff may scan while self check-in is closed
+    # Staff may scan while self check-in is closed.
+    session = make_event(trainer, trainers=[trainer], days=(local_today(),)).sessions[0]
     participant = make_participant(name="Dara", sex="male")
     answer = scan(trainer_client, session, f"http://localhost/p/{participant.card_code}")
     assert answer["status"] == "checked_in" and answer["name"] == "Dara" and answer["count"] == 1
@@ -94,7 +96,7 @@ def test_scanning_a_card_checks_in_then_says_already_then_rejects_strangers(trai
 
 
 def test_a_retried_scan_gets_the_same_answer(trainer_client, trainer):
-    session = make_event(trainer, trainers=[trainer]).sessions[0]
+    session = make_event(trainer, trainers=[trainer], days=(local_today(),)).sessions[0]
     participant = make_participant(name="Dara", sex="male")
     assert scan(trainer_client, session, participant.card_code)["status"] == "checked_in"
     assert scan(trainer_client, session, participant.card_code)["status"] == "checked_in"
@@ -102,7 +104,7 @@ def test_a_retried_scan_gets_the_same_answer(trainer_client, trainer):
 
 
 def test_usb_scanner_form_works_without_javascript(trainer_client, trainer):
-    session = make_event(trainer, trainers=[trainer]).sessions[0]
+    session = make_event(trainer, trainers=[trainer], days=(local_today(),)).sessions[0]
     participant = make_participant(name="Vanna", sex="male")
     trainer_client.set_cookie("lang", "en")
     response = trainer_client.post_form(f"/sessions/{session.id}/scan", {"card": participant.card_code, "key": KEY})

@@ -38,3 +38,25 @@ def test_participant_checks_in_on_a_phone_and_is_told_already_checked_in_when_re
     assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1
     participant = db.session.scalar(select(Participant))
     assert (participant.name, participant.phone, participant.target_group.code) == ("Sokha Chan", "012345678", "hotel_staff")
+
+
+def test_reloading_the_check_in_form_keeps_what_was_typed(live_server, phone, trainer):
+    event = open_event(trainer, groups=("tour_guide", "hotel_staff"))
+    phone.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
+    phone.goto(f"{live_server}/c/{event.sessions[0].checkin_code}")
+    phone.fill("input[name=name]", "Sokha Chan")
+    phone.check("input[name=sex][value=female]")
+    phone.select_option("select[name=age_band]", "25_34")
+    phone.fill("input[name=phone]", "012 345 678")
+
+    phone.reload()
+    expect(phone.locator("input[name=name]")).to_have_value("Sokha Chan")
+    expect(phone.locator("input[name=sex][value=female]")).to_be_checked()
+    expect(phone.locator("select[name=age_band]")).to_have_value("25_34")
+    expect(phone.locator("form.checkin-form input[name=phone]")).to_have_value("012 345 678")
+    phone.check("input[name=consent]")
+    phone.select_option("select[name=target_group_id]", label="Hotel staff")
+    phone.click("input[type=submit][value='Check in']")
+    phone.wait_for_selector("text=You are checked in, Sokha Chan.")
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1

@@ -8,6 +8,7 @@ from tests.factories import make_event, make_participant
 from training_portal.attendance.models import Attendance, CheckInMethod
 from training_portal.attendance.qr import qr_image
 from training_portal.extensions import db
+from training_portal.timeutil import local_today
 
 WIDTH, HEIGHT, FRAMES = 640, 480, 15
 
@@ -29,7 +30,7 @@ def write_y4m(path, text: str) -> None:
 
 
 def test_scanner_checks_in_the_participant_whose_card_the_camera_sees(live_server, playwright_instance, trainer, tmp_path):
-    session = make_event(trainer, trainers=[trainer]).sessions[0]
+    session = make_event(trainer, trainers=[trainer], days=(local_today(),)).sessions[0]
     participant = make_participant(name="Vanna Keo", sex="male", age_band="35_49")
     video = tmp_path / "card.y4m"
     write_y4m(video, f"{live_server}/p/{participant.card_code}")

@@ -23,7 +23,7 @@ def test_trainer_logs_in_on_a_phone_creates_an_event_with_two_sessions_and_finds
     phone.fill("input[name='sessions-1-start']", "08:30")
     phone.fill("input[name='sessions-1-end']", "12:00")
     screenshot(phone, "event-new-filled")
-    phone.click("input[name=submit]")
+    phone.click("#submit")
     expect(phone.get_by_text("Event created.")).to_be_visible()
     expect(phone.locator("#sessions tbody tr")).to_have_count(2)
     screenshot(phone, "event-detail")
@@ -40,3 +40,19 @@ def test_trainer_logs_in_on_a_phone_creates_an_event_with_two_sessions_and_finds
     assert [s.local_start.strftime("%Y-%m-%d %H:%M") for s in event.sessions] == ["2026-12-03 08:30", "2026-12-04 08:30"]
     assert [group.code for group in event.target_groups] == ["hotel_staff"]
     assert event.trainers == [trainer]
+
+
+def test_enter_in_the_new_event_form_saves_rather_than_adding_a_day(live_server, phone, trainer):
+    phone.context.add_cookies([{"name": "lang", "value": "en", "url": live_server}])
+    log_in(phone, live_server, trainer)
+    phone.goto(f"{live_server}/events/new")
+    phone.fill("input[name=title]", "Drivers' morning")
+    phone.select_option("select[name=event_type_id]", label="Training")
+    phone.check("input[name=target_group_ids] >> nth=0")
+    phone.fill("input[name=sessions-0-day]", "2026-12-10")
+    phone.fill("input[name=sessions-0-start]", "08:00")
+    phone.fill("input[name=sessions-0-end]", "10:00")
+    phone.press("input[name=title]", "Enter")
+    phone.wait_for_selector("text=Event created.")
+    db.session.rollback()
+    assert db.session.scalar(select(Event.title)) == "Drivers' morning"

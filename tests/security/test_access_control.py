@@ -49,6 +49,7 @@ EXPECTED_GET = {
     "attendance.checkin_count": ASSIGNED_ONLY,
     "attendance.projector": ASSIGNED_ONLY,
     "attendance.poster": ASSIGNED_ONLY,
+    "attendance.checkin_rotate": ASSIGNED_ONLY,  # the page that asks before a new code
     "attendance.session_qr": ASSIGNED_ONLY,
     "attendance.scanner": ASSIGNED_ONLY,
     "attendance.roster": ASSIGNED_ONLY,

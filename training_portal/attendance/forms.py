@@ -13,6 +13,7 @@ RESULT_MESSAGES = {
     services.CHECKED_IN: _l("Checked in"),
     services.ALREADY_CHECKED_IN: _l("Already checked in"),
     services.NOT_VALID: _l("Not valid for this session"),
+    "not_today": _l("Not recorded: this session is not today. Tick \"Record anyway\" if you mean to record it."),
 }
 
 
@@ -152,6 +153,8 @@ class CodeForm(Form):
 
 class ScanForm(CheckInKeyForm):
     card = StringField(_l("Card code (USB scanner or typed)"), validators=[DataRequired(), Length(max=300)])
+    # Only asked for, and only needed, when the session is not today.
+    anyway = BooleanField(_l("Record anyway"))
 
 
 class WalkInForm(ParticipantFieldsMixin, CheckInKeyForm):

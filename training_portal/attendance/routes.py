@@ -5,6 +5,7 @@ participant.py."""
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..forms import ConfirmForm
@@ -18,7 +19,8 @@ from ..events.services import active_entries
 from ..extensions import db
 from ..redirects import local_path
 from ..spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, csv_bytes, xlsx_chunks
-from ..templating import local_datetime
+from ..i18n import in_each_language
+from ..templating import local_date, local_datetime, local_time
 from ..timeutil import utcnow
 from . import bp, headcounts as headcount_services, paper, services, sheets
 from . import roster as roster_services
@@ -73,17 +75,34 @@ def checkin_close(session_id: int):
     return session_action(session_id, "close", _("Check-in is closed."))
 
 
-@bp.post("/sessions/<int:session_id>/checkin/rotate")
+@bp.route("/sessions/<int:session_id>/checkin/rotate", methods=["GET", "POST"])
 @staff_required
 def checkin_rotate(session_id: int):
+    """GET asks first, saying what a new code breaks; the confirmed POST changes it."""
+    if request.method == "GET":
+        session = session_for_change(session_id)
+        return render_template("attendance/new_code.html", session=session, event=session.event, confirm=ConfirmForm(),
+                               back=local_path(request.args.get("next")) or url_for("attendance.projector",
+                                                                                   session_id=session.id))
     return session_action(session_id, "rotate", _("The check-in code was changed: the old code no longer works."))
+
+
+# What the room reads on the projector, in the event's language first and then in the other.
+PROJECTOR_WORDS = {
+    "scan": _l("Scan with your phone camera"),
+    "open": _l("or open this address and type the code:"),
+    "checked_in": _l("checked in"),
+    "closed": _l("Check-in is closed."),
+}
 
 
 @bp.get("/sessions/<int:session_id>/projector")
 @staff_required
 def projector(session_id: int):
     session = session_for_change(session_id)
-    return render_template("attendance/projector.html", session=session, event=session.event,
+    words = {key: in_each_language(text.__str__, first=session.event.language.value)
+             for key, text in PROJECTOR_WORDS.items()}
+    return render_template("attendance/projector.html", session=session, event=session.event, words=words,
                            url=checkin_url(session), confirm=ConfirmForm(), count=services.checked_in_count(session))
 
 
@@ -92,7 +111,13 @@ def projector(session_id: int):
 def poster(session_id: int):
     session = session_for_change(session_id)
     return render_template("attendance/poster.html", session=session, event=session.event, url=checkin_url(session),
-                           short_url=public_url("attendance.checkin_code"), words=POSTER_WORDS)
+                           short_url=public_url("attendance.checkin_code"), words=POSTER_WORDS,
+                           when=in_each_language(lambda: poster_when(session)))
+
+
+def poster_when(session) -> str:
+    """The session's day and hours, as the poster prints them in each of its languages."""
+    return f"{local_date(session.starts_at, 'full')} · {local_time(session.starts_at)}–{local_time(session.ends_at)}"
 
 
 @bp.get("/sessions/<int:session_id>/count.json")
@@ -136,17 +161,20 @@ def scan(session_id: int):
             return jsonify(status="error", message=_("Reload the page and try again.")), 400
         return render_template("attendance/scanner.html", session=session, event=session.event, form=form, result=None,
                                count=services.checked_in_count(session)), 400
-    result = services.staff_check_in_card(session, form.card.data, form.key.data, current_user)
-    db.session.commit()
-    with reading_only():  # committed: the count that follows must not hold SQLite's write lock
-        count = services.checked_in_count(session)
-    answer = {"status": result.status, "message": str(RESULT_MESSAGES[result.status]),
-              "name": result.participant.name if result.participant else "",
-              "count": count}
+    if not session.is_today and not form.anyway.data:  # ask before recording tomorrow's session today
+        answer = {"status": "not_today", "message": str(RESULT_MESSAGES["not_today"]), "name": "",
+                  "count": services.checked_in_count(session)}
+    else:
+        result = services.staff_check_in_card(session, form.card.data, form.key.data, current_user)
+        db.session.commit()
+        with reading_only():  # committed: the count that follows must not hold SQLite's write lock
+            count = services.checked_in_count(session)
+        answer = {"status": result.status, "message": str(RESULT_MESSAGES[result.status]),
+                  "name": result.participant.name if result.participant else "", "count": count}
     if wants_json:
         return jsonify(answer)
-    return render_template("attendance/scanner.html", session=session, event=session.event, form=ScanForm(formdata=None),
-                           result=answer, count=count)
+    return render_template("attendance/scanner.html", session=session, event=session.event,
+                           form=ScanForm(formdata=None, anyway=form.anyway.data), result=answer, count=answer["count"])
 
 
 # Roster and walk-ins

@@ -64,7 +64,8 @@ class SessionRowForm(Form):
 
 class EventFieldsForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    event_type_id = SelectField(_l("Event type"), coerce=choice_id, validators=[InputRequired()])
+    event_type_id = SelectField(_l("Event type"), coerce=choice_id,
+                                validators=[InputRequired(_l("Choose the event type."))])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     province_id = SelectField(_l("Province"), coerce=choice_id, validators=[InputRequired()])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
@@ -85,6 +86,8 @@ class EventFieldsForm(Form):
         else:
             kept_types = kept_provinces = kept_groups = kept_trainers = []
         self.event_type_id.choices = self.choices_of(EventType, kept_types)
+        if event is None:  # a new event's type is a choice the person makes, not a default
+            self.event_type_id.choices.insert(0, ("", _l("Choose the event type")))
         self.province_id.choices = self.choices_of(Province, kept_provinces)
         self.target_group_ids.choices = self.choices_of(TargetGroup, kept_groups)
         self.trainer_ids.choices = [(user.id, user.name) for user in services.staff_for_events(kept_trainers)]
@@ -92,6 +95,10 @@ class EventFieldsForm(Form):
     @staticmethod
     def choices_of(model, keep_ids):
         return [(entry.id, entry.name) for entry in services.active_entries(model, keep_ids)]
+
+    def validate_event_type_id(self, field):
+        if not field.data:  # the placeholder of a new event, or an id that was not a number
+            raise ValidationError(_l("Not a valid choice."))
 
     def validate_target_group_ids(self, field):
         if not field.data:
@@ -107,6 +114,27 @@ class EventFieldsForm(Form):
 class NewEventForm(EventFieldsForm):
     sessions = FieldList(FormField(SessionRowForm), min_entries=EMPTY_SESSION_ROWS, max_entries=60)
     add_row = SubmitField(_l("More session rows"))
+    next_day = SubmitField(_l("Same times, next day"))
+    create_anyway = BooleanField(_l("Yes, create it anyway"))
+
+    def add_next_day(self) -> None:
+        """Fill the first empty row after the last filled one with the same hours on the next day."""
+        filled = [row for row in self.sessions if row.day.data and row.start.data and row.end.data]
+        if not filled:
+            return
+        last = filled[-1]
+        following = self.sessions.entries[self.sessions.entries.index(last) + 1:]
+        row = next((row for row in following if row.is_blank), None) or self.sessions.append_entry()
+        times = services.next_day(services.SessionTimes(last.day.data, last.start.data, last.end.data))
+        row.day.data, row.start.data, row.end.data = times.day, times.start, times.end
+        for field in (row.day, row.start, row.end):
+            field.raw_data = None  # shown from .data, not from the empty row as submitted
+
+    def duplicates(self, times: list[services.SessionTimes]) -> list:
+        """Events of the same title on the same days, unless the person confirmed this one is new."""
+        if self.create_anyway.data:
+            return []
+        return services.same_title_on_same_days(self.title.data, [t.day for t in times])
 
     def session_times(self) -> list[services.SessionTimes] | None:
         """The filled rows, or None after attaching messages to the bad ones."""

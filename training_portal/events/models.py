@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import User
 from ..extensions import db, enum_column_type
 from ..i18n import localized
-from ..timeutil import to_local, utcnow
+from ..timeutil import local_today, to_local, utcnow
 
 
 def new_uid() -> str:
@@ -160,6 +160,11 @@ class Session(db.Model):
     @property
     def local_end(self) -> datetime:
         return to_local(self.ends_at)
+
+    @property
+    def is_today(self) -> bool:
+        """Whether today (local time) is a day of this session: a check-in on another day is likely a mistake."""
+        return self.local_start.date() <= local_today() <= self.local_end.date()
 
     @property
     def is_open(self) -> bool:

@@ -18,7 +18,7 @@ def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     return render_template("events/home.html", sessions=services.upcoming_sessions(current_user),
-                           days=services.UPCOMING_DAYS)
+                           days=services.UPCOMING_DAYS, confirm=ConfirmForm())
 
 
 @bp.route("/events")
@@ -33,13 +33,14 @@ def event_list():
 @staff_required
 def event_new():
     form = NewEventForm()
-    if form.add_row.data:
-        form.sessions.append_entry()
+    if form.add_row.data or form.next_day.data:
+        form.add_next_day() if form.next_day.data else form.sessions.append_entry()
         return render_template("events/form.html", form=form, event=None)
     # Check the session rows even when another field is wrong, so every message shows at once.
     valid = form.validate_on_submit()
     times = form.session_times() if form.is_submitted() else None
-    if valid and times is not None:
+    duplicates = form.duplicates(times) if valid and times is not None else []
+    if valid and times is not None and not duplicates:
         event = services.create_event(form.fields(), times, current_user)
         db.session.flush()
         log_action(current_user, "event.create", event, title=event.title)
@@ -48,7 +49,7 @@ def event_new():
         return redirect(url_for("events.event_detail", event_id=event.id))
     if not form.is_submitted() and current_user.role == Role.TRAINER:
         form.trainer_ids.data = [current_user.id]
-    return render_template("events/form.html", form=form, event=None)
+    return render_template("events/form.html", form=form, event=None, duplicates=duplicates)
 
 
 def render_event_page(event: Event, session_form=None, cancel_form=None, status: int = 200):
@@ -56,8 +57,18 @@ def render_event_page(event: Event, session_form=None, cancel_form=None, status:
     return render_template(
         "events/detail.html", event=event, status_labels=STATUS_LABELS,
         may_change=event.can_be_changed_by(current_user), confirm=ConfirmForm(), counts=event_counts(event),
-        session_form=session_form or SessionForm(), cancel_form=cancel_form or CancelForm(),
+        session_form=session_form or next_session_form(event), cancel_form=cancel_form or CancelForm(),
     ), status
+
+
+def next_session_form(event: Event) -> SessionForm:
+    """The "Add a session" form, filled with the day after the last session at the same hours."""
+    if not event.sessions:
+        return SessionForm()
+    last = event.sessions[-1]
+    following = services.next_day(services.SessionTimes(last.local_start.date(), last.local_start.time(),
+                                                        last.local_end.time()))
+    return SessionForm(formdata=None, day=following.day, start=following.start, end=following.end)
 
 
 @bp.route("/events/<int:event_id>")

@@ -141,6 +141,24 @@ def create_event(fields: dict, sessions: list[SessionTimes], creator: User) -> E
     return event
 
 
+def same_title_on_same_days(title: str, days: list[date]) -> list[Event]:
+    """Events not cancelled with this title (ignoring case and outer spaces) and a session on one of ``days``:
+    most likely the same event entered twice."""
+    ranges = [sa.and_(Session.starts_at >= local_to_utc(day, time(0)),
+                      Session.starts_at < local_to_utc(day + timedelta(days=1), time(0))) for day in set(days)]
+    if not ranges:
+        return []
+    query = (select(Event).where(sa.func.lower(Event.title) == title.strip().lower(),
+                                 Event.status != EventStatus.CANCELLED, Event.sessions.any(sa.or_(*ranges)))
+             .order_by(Event.id))
+    return list(db.session.scalars(query))
+
+
+def next_day(times: SessionTimes) -> SessionTimes:
+    """The same hours on the following day, for an event of several days."""
+    return SessionTimes(times.day + timedelta(days=1), times.start, times.end)
+
+
 def mark_completed(event: Event) -> None:
     event.status = EventStatus.COMPLETED
     close_checkin(event)
