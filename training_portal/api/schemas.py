@@ -153,3 +153,105 @@ class PaperRowResultSchema(ma.Schema):
 class PaperAnswersSchema(ma.Schema):
     created = fields.Integer()
     rows = fields.List(fields.Nested(PaperRowResultSchema))
+
+
+# Events, sessions, participants (reads)
+
+
+class DateRangeQuerySchema(Strict):
+    date_from = fields.Date(data_key="from", metadata={"description": "first local date (of a session)"})
+    date_to = fields.Date(data_key="to", metadata={"description": "last local date (of a session)"})
+    limit = fields.Integer(strict=False, load_default=100, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(strict=False, load_default=0, validate=validate.Range(min=0, max=MAX_ID))
+
+
+class SessionSummarySchema(SessionSchema):
+    local_start = fields.DateTime()
+    local_end = fields.DateTime()
+
+
+class EventSchema(ma.Schema):
+    id = fields.Integer()
+    title = fields.String()
+    status = fields.String()
+    event_type_id = fields.Integer()
+    province_id = fields.Integer()
+    venue = fields.String()
+    language = fields.String()
+    starts_on = fields.Date(allow_none=True)
+    target_group_ids = fields.List(fields.Integer())
+    trainer_ids = fields.List(fields.Integer())
+    pre_quiz_id = fields.Integer(allow_none=True)
+    post_quiz_id = fields.Integer(allow_none=True)
+    sessions = fields.List(fields.Nested(SessionSummarySchema))
+
+
+class EventListSchema(ma.Schema):
+    events = fields.List(fields.Nested(EventSchema))
+
+
+class SessionListSchema(ma.Schema):
+    sessions = fields.List(fields.Nested(SessionSummarySchema))
+
+
+class ParticipantQuerySchema(Strict):
+    q = fields.String(required=True, validate=[validate.Length(min=1, max=120), no_control_characters],
+             metadata={"description": "part of a name or phone number (your events' participants), or a full "
+                                      "phone number or card (anyone, shown in part)"})
+
+
+class ParticipantSchema(ma.Schema):
+    id = fields.Integer()
+    name = fields.String()
+    sex = fields.String()
+    age_band = fields.String()
+    target_group_id = fields.Integer()
+    phone = fields.String(allow_none=True)
+    organisation = fields.String()
+    province_id = fields.Integer(allow_none=True)
+    card_code = fields.String()
+    in_full = fields.Boolean(metadata={"description": "false: found by full phone or card only; only the name "
+                                                      "and target group are given"})
+
+
+class ParticipantListSchema(ma.Schema):
+    participants = fields.List(fields.Nested(ParticipantSchema))
+
+
+# Reports
+
+
+class ReportQuerySchema(Strict):
+    fiscal = fields.Boolean(load_default=False)
+    lang = fields.String(load_default="en", validate=validate.OneOf(["en", "km"]),
+                         metadata={"description": "the language of the table headers and row names"})
+
+
+class ReportTableSchema(ma.Schema):
+    key = fields.String()
+    title = fields.String()
+    columns = fields.List(fields.Dict(keys=fields.String(), values=fields.String()))
+    rows = fields.List(fields.Dict())
+    total = fields.Dict(allow_none=True)
+
+
+class CountsSchema(ma.Schema):
+    events = fields.Integer()
+    participants = fields.Integer()
+    female = fields.Integer()
+    male = fields.Integer()
+    other = fields.Integer()
+    unique_individuals = fields.Integer()
+    individual = fields.Integer()
+    headcount = fields.Integer()
+
+
+class ReportSchema(ma.Schema):
+    year = fields.Integer()
+    fiscal = fields.Boolean()
+    period_start = fields.Date()
+    period_end = fields.Date(metadata={"description": "the first day after the period"})
+    totals = fields.Nested(CountsSchema)
+    unique_individuals_by_sex = fields.Nested(CountsSchema)
+    sentences = fields.List(fields.String())
+    tables = fields.List(fields.Nested(ReportTableSchema))
