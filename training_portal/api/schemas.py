@@ -1,6 +1,7 @@
 """The API's request and answer schemas: they validate requests and generate the OpenAPI document."""
 
 import re
+from datetime import timezone
 
 import marshmallow as ma
 from marshmallow import fields, validate
@@ -20,6 +21,15 @@ NO_CONTROL = _l("Control characters are not allowed.")
 def no_control_characters(value: str) -> None:
     if any(ord(c) < 32 and c not in "\t" for c in value):
         raise ma.ValidationError(str(NO_CONTROL))
+
+
+class Moment(fields.DateTime):
+    """A time: stored in UTC without a zone, sent with it (RFC 3339)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 def Id(**kwargs):  # noqa: N802 (a field factory, read like a field class)
@@ -80,7 +90,7 @@ class AttendanceSchema(ma.Schema):
     participant_id = fields.Integer()
     participant_name = fields.String()
     method = fields.String()
-    checked_in_at = fields.DateTime()
+    checked_in_at = Moment()
     already_checked_in = fields.Boolean()
 
 
@@ -90,8 +100,8 @@ class AttendanceSchema(ma.Schema):
 class SessionSchema(ma.Schema):
     id = fields.Integer()
     event_id = fields.Integer()
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
+    starts_at = Moment()
+    ends_at = Moment()
     checkin_open = fields.Boolean()
 
 
@@ -104,7 +114,7 @@ class RosterParticipantSchema(ma.Schema):
     age_band = fields.String()
     target_group_id = fields.Integer()
     checked_in = fields.Boolean()
-    checked_in_at = fields.DateTime(allow_none=True)
+    checked_in_at = Moment(allow_none=True)
 
 
 class RosterSchema(ma.Schema):
@@ -166,8 +176,8 @@ class DateRangeQuerySchema(Strict):
 
 
 class SessionSummarySchema(SessionSchema):
-    local_start = fields.DateTime()
-    local_end = fields.DateTime()
+    local_start = Moment()
+    local_end = Moment()
 
 
 class EventSchema(ma.Schema):
