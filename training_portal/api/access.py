@@ -43,7 +43,7 @@ def rate_limit_key() -> str:
 
 
 def rate_limit() -> str:
-    return current_app.config.get("API_RATE_LIMIT", "120 per minute")
+    return current_app.config["API_RATE_LIMIT"]
 
 
 def authenticate() -> None:
