@@ -27,6 +27,7 @@ URL_ARGS = {
     "api.Roster": _session,
     "api.Headcounts": _event,
     "api.PaperAnswers": _event,
+    "api.EventPackages": NO_ARGS,
     "api.Events": NO_ARGS,
     "api.EventItem": _event,
     "api.Sessions": NO_ARGS,

@@ -99,6 +99,7 @@ EXPECTED_GET = {
 EXPECTED_POST = {
     "api.Attendances": API_POST,
     "api.PaperAnswers": API_POST,
+    "api.EventPackages": (401, 401, 403, 403, 422, 422),  # managers and admins, as the import page
     "tokens.token_new": (L, L, 400, 400, 400, 400),
     "tokens.token_revoke": (L, L, 404, 404, 404, 404),
     "auth.login": (200, 200, R, R, R, R),

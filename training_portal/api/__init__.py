@@ -31,7 +31,7 @@ API_SETTINGS = {
     },
 }
 
-from . import read_routes, routes  # noqa: E402,F401  (the views register themselves on bp)
+from . import package_routes, read_routes, routes  # noqa: E402,F401  (the views register themselves on bp)
 
 
 def init_app(app) -> None:

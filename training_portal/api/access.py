@@ -24,6 +24,8 @@ from .problems import ApiProblem
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # As on the web pages, every staff member may read any event and session; the rest is for the event's trainers.
 READ_BY_ANY_STAFF = {"api.EventItem", "api.SessionItem"}
+# As the import page: only those who see every event import one.
+MANAGERS_ONLY = {"api.EventPackages"}
 
 
 def bearer_secret() -> str | None:
@@ -68,6 +70,8 @@ def load_records() -> None:
     """Before the body is read: the URL's event or session, 404 when unknown, 403 when not this user's
     (so that nobody learns more from a refused request than from a refused page)."""
     args = request.view_args or {}
+    if request.endpoint in MANAGERS_ONLY and not api_user().sees_all_events:
+        raise ApiProblem(403, _l("Only program managers and admins import events."))
     if request.endpoint in READ_BY_ANY_STAFF:
         return
     if "session_id" in args:

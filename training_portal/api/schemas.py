@@ -271,3 +271,24 @@ class ReportSchema(ma.Schema):
     unique_individuals_by_sex = fields.Nested(CountsSchema)
     sentences = fields.List(fields.String())
     tables = fields.List(fields.Nested(ReportTableSchema))
+
+
+# The field kit's event package (docs/event-package.md): checked by the import itself, as the import page does.
+
+
+class EventPackageInSchema(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+
+    format = fields.String(required=True, metadata={"description": '"training-portal-event"'})
+    version = fields.Integer(required=True, metadata={"description": "1"})
+
+
+class EventPackageResultSchema(ma.Schema):
+    event_id = fields.Integer()
+    event_is_new = fields.Boolean()
+    created = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                          metadata={"description": "records added, per kind"})
+    existing = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                           metadata={"description": "records already here, per kind"})
+    unknown_trainers = fields.List(fields.String(), metadata={"description": "staff emails with no account here"})

@@ -168,6 +168,11 @@ def read_package(content: bytes) -> dict:
         data = json.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PackageError("not_json") from error
+    return with_known_version(data)
+
+
+def with_known_version(data) -> dict:
+    """``data`` when it says it is an event package of the version this server reads; PackageError if not."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise PackageError("not_a_package")
     if data.get("version") != VERSION:
