@@ -106,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from .attendance import bp as attendance_bp
     from .auth import bp as auth_bp
     from .events import bp as events_bp
+    from .offline import bp as offline_bp
     from .quizzes import bp as quizzes_bp
     from .reports import bp as reports_bp
 
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(attendance_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(offline_bp)
 
 
 def register_security_headers(app: Flask) -> None:
