@@ -154,10 +154,15 @@
       return item;
     });
   }
-  window.OfflineApp = { queue: queue, items: function () { return items; }, remove: function (key) {
-    items = items.filter(function (item) { return item.key !== key; });
-    return store.remove(key);
-  } };
+  window.OfflineApp = {
+    queue: queue,
+    items: function () { return items; },
+    put: function (item) { return store.put(item).then(reload); },
+    remove: function (key) {
+      items = items.filter(function (item) { return item.key !== key; });
+      return store.remove(key);
+    }
+  };
 
   el("[data-scan-queue]").addEventListener("card-read", function (event) {
     if (!data) return;
