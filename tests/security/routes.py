@@ -105,6 +105,10 @@ URL_ARGS = {
     "reports.workbook": NO_ARGS,
     "reports.table_csv": lambda w: {"key": "summary"},
     "reports.attendance_download": lambda w: {"file_format": "csv"},
+    # offline trainer mode
+    "offline.app_page": _event,
+    "offline.data": _event,
+    "offline.service_worker": _event,
 }
 
 

@@ -75,6 +75,9 @@ EXPECTED_GET = {
     # The pre-test is not open: a phone that checked in is sent to the event page, others refused.
     "quizzes.take_quiz": (403, R, 403, 403, 403, 403),
     "reports.dashboard": STAFF_ONLY,
+    "offline.app_page": ASSIGNED_ONLY,
+    "offline.data": ASSIGNED_ONLY,
+    "offline.service_worker": PUBLIC,  # the same file for every event, no data in it
 }
 
 EXPECTED_POST = {

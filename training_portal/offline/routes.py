@@ -9,6 +9,8 @@ from flask_wtf.csrf import generate_csrf
 
 from ..auth.services import staff_required
 from ..events.access import event_for_change
+from ..events.models import Event
+from ..extensions import db
 from ..i18n import current_language
 from ..labels import AGE_BAND_LABELS, PHASE_LABELS, SEX_LABELS
 from . import bp, services
@@ -47,6 +49,7 @@ def data(event_id: int):
 @bp.get("/events/<int:event_id>/offline/sw.js")
 def service_worker(event_id: int):
     """The service worker, served under the offline page's path so that its scope is that page."""
+    db.get_or_404(Event, event_id)
     response = send_from_directory(os.path.join(current_app.static_folder, "js"), "offline-sw.js",
                                    mimetype="text/javascript", max_age=0)
     response.headers["Cache-Control"] = "no-cache"

@@ -57,12 +57,13 @@
         if (!Number.isInteger(count) || count < 0) wrong = true;
         counts.push({ target_group_id: Number(parts[0]), sex: parts[1], count: count });
       });
-      if (wrong || !counts.length) { say(form, texts.name_needed); return; }
+      if (wrong || !counts.length) { say(form, texts.counts_needed); return; }
       say(form, "");
       // A newer headcount replaces one not yet sent: the server keeps the last counts anyway.
       window.OfflineApp.items().filter(function (item) { return item.kind === "headcount" && item.state === "waiting"; })
         .forEach(function (item) { window.OfflineApp.remove(item.key); });
       window.OfflineApp.queue("headcount", { label: texts.headcount_item, body: { counts: counts } });
+      say(form, texts.headcount_saved);
     });
   }
 
@@ -113,6 +114,7 @@
       window.OfflineApp.queue("paper", { label: fill(texts.answers_item, { phase: texts.phases[phase.value], name: name }),
                                          body: { phase: phase.value, rows: [row] } });
       form.querySelectorAll(".paper-cell").forEach(function (input) { input.value = ""; });
+      say(form, texts.answers_saved);
     });
   }
 
