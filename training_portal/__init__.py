@@ -80,6 +80,7 @@ def trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     # Every model module, so that the metadata (and Alembic) sees all tables.
+    from .api import models as _api_models  # noqa: F401
     from .attendance import models as _attendance_models  # noqa: F401
     from .auth import models as _auth_models  # noqa: F401
     from .events import models as _event_models  # noqa: F401
@@ -117,6 +118,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(offline_bp)
 
+    from . import api
+
+    api.init_app(app)
+
 
 def register_security_headers(app: Flask) -> None:
     @app.after_request
@@ -139,15 +144,33 @@ def register_error_handlers(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
     from sqlalchemy.exc import DataError, OperationalError
 
+    from werkzeug.exceptions import HTTPException
+
+    from .api import problems
+
     def error_page(status: int):
+        if problems.is_api_request():
+            return problems.problem_response(status)
         return render_template("error.html", status=status), status
+
+    @app.errorhandler(problems.ApiProblem)
+    def api_problem(error):
+        db.session.rollback()
+        return problems.problem_response(error.status, error.detail, error.errors)
+
+    @app.errorhandler(HTTPException)
+    def other_http_error(error):
+        # The API answers every error as a problem; pages keep werkzeug's answer for the rest.
+        return problems.from_http_exception(error) if problems.is_api_request() else error
 
     # Flask-Limiter adds Retry-After to a 429 itself (RATELIMIT_HEADERS_ENABLED).
     for status in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(status, lambda _error, status=status: error_page(status))
 
     @app.errorhandler(CSRFError)
-    def csrf_error(_error):
+    def csrf_error(error):
+        if problems.is_api_request():
+            return problems.problem_response(400, error.description)
         return render_template("error.html", status=400, csrf_expired=True), 400
 
     @app.errorhandler(DataError)
@@ -156,17 +179,23 @@ def register_error_handlers(app: Flask) -> None:
         # nothing of the request is written, and the person is asked to check what they entered.
         db.session.rollback()
         app.logger.warning("request refused by the database: invalid value")
+        if problems.is_api_request():
+            return problems.problem_response(400)
         return render_template("error.html", status=400), 400
 
     @app.errorhandler(OperationalError)
     def database_unavailable(_error):
         db.session.rollback()
         app.logger.error("database unavailable")
+        if problems.is_api_request():
+            return problems.problem_response(503)
         return render_template("error.html", status=503), 503
 
     @app.errorhandler(500)
     def internal_error(_error):
         db.session.rollback()
+        if problems.is_api_request():
+            return problems.problem_response(500)
         return render_template("error.html", status=500), 500
 
 

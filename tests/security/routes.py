@@ -21,6 +21,12 @@ def _session(w: World):
 URL_ARGS = {
     "static": lambda w: {"filename": "css/app.css"},
     "healthz": NO_ARGS,
+    # JSON API
+    "api-docs.openapi_json": NO_ARGS,
+    "api.Attendances": _session,
+    "api.Roster": _session,
+    "api.Headcounts": _event,
+    "api.PaperAnswers": _event,
     # auth
     "auth.login": NO_ARGS,
     "auth.logout": NO_ARGS,

@@ -22,10 +22,17 @@ STAFF_ONLY = (L, L, 200, 200, 200, 200)
 ADMIN_ONLY = (L, L, 403, 403, 403, 200)
 ASSIGNED_ONLY = (L, L, 200, 403, 200, 200)
 PUBLIC = (200,) * 6
+# The JSON API answers problems instead of redirecting: 401 without a staff session (or token).
+API_ASSIGNED_ONLY = (401, 401, 200, 403, 200, 200)
+# The walk posts an empty form (with the CSRF token): an allowed role is told the JSON body is missing.
+API_POST = (401, 401, 422, 403, 422, 422)
 
 EXPECTED_GET = {
     "static": PUBLIC,
     "healthz": PUBLIC,
+    "api-docs.openapi_json": PUBLIC,
+    "api.Roster": API_ASSIGNED_ONLY,
+    "api.Headcounts": API_ASSIGNED_ONLY,
     "auth.login": (200, 200, R, R, R, R),
     "auth.change_password": STAFF_ONLY,
     "auth.staff_list": ADMIN_ONLY,
@@ -81,6 +88,8 @@ EXPECTED_GET = {
 }
 
 EXPECTED_POST = {
+    "api.Attendances": API_POST,
+    "api.PaperAnswers": API_POST,
     "auth.login": (200, 200, R, R, R, R),
     "auth.logout": (L, L, L, L, L, L),  # staff: logged out and sent to the login page
     "auth.set_language": (R,) * 6,
