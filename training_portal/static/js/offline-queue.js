@@ -47,7 +47,7 @@
     var parts = [problem.detail || problem.title || fallback];
     var errors = problem.errors || {};
     Object.keys(errors).forEach(function (field) {
-      var messages = [].concat(errors[field]).filter(function (m) { return typeof m === "string"; });
+      var messages = [].concat(errors[field]).filter(function (m) { return typeof m === "string" && parts.indexOf(m) < 0; });
       if (messages.length) parts.push(messages.join(" "));
     });
     return parts.join(" · ");
