@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, log_in, screenshot
 from tests.factories import make_event, make_participant, make_quiz
 from training_portal.attendance import roster
-from training_portal.attendance.models import Attendance, Participant
+from training_portal.attendance.models import Attendance, Headcount, Participant
 from training_portal.attendance.qr import qr_image
 from training_portal.extensions import db
 from training_portal.quizzes.models import QuizAttempt
@@ -155,7 +155,7 @@ def test_a_card_unknown_to_the_server_comes_back_as_a_visible_refusal(live_serve
     context.close()
 
 
-def test_paper_answers_entered_offline_arrive_and_count_in_the_gain(live_server, playwright_instance, trainer,
+def test_paper_answers_and_a_headcount_entered_offline_arrive_and_count(live_server, playwright_instance, trainer,
                                                                      tmp_path):
     event = make_event(trainer, trainers=[trainer])
     quiz = make_quiz(trainer)
@@ -177,7 +177,11 @@ def test_paper_answers_entered_offline_arrive_and_count_in_the_gain(live_server,
         for cell, text in zip(form.locator(".paper-cell").all(), letters):
             cell.fill(text)
         form.get_by_role("button", name="Save answers").click()
-    expect(page.locator(WAITING)).to_have_text("5 waiting, 0 failed")
+    page.get_by_text("Headcount", exact=True).click()
+    page.get_by_label("Hotel staff: Female").fill("12")
+    page.get_by_label("Hotel staff: Male").fill("9")
+    page.get_by_role("button", name="Save headcount").click()
+    expect(page.locator(WAITING)).to_have_text("6 waiting, 0 failed")
     screenshot(page, "offline-paper-answers")
 
     context.set_offline(False)
@@ -189,3 +193,5 @@ def test_paper_answers_entered_offline_arrive_and_count_in_the_gain(live_server,
     summary = event_results(db.session.get(type(event), event.id)).summary
     assert summary.paired_count == 2
     assert (round(summary.pre_mean), round(summary.post_mean)) == (17, 100)
+    counts = {(h.target_group.code, h.sex.value): h.count for h in db.session.scalars(select(Headcount))}
+    assert counts == {("hotel_staff", "female"): 12, ("hotel_staff", "male"): 9}

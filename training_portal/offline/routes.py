@@ -33,7 +33,7 @@ def precache_urls(event_id: int) -> list[str]:
 def app_page(event_id: int):
     event = event_for_change(event_id)
     return render_template("offline/app.html", event=event, precache=precache_urls(event.id),
-                           sex_labels={services.API_SEX[key]: label for key, label in SEX_LABELS.items()},
+                           sex_labels={services.API_SEX[key]: str(label) for key, label in SEX_LABELS.items()},
                            age_band_labels=AGE_BAND_LABELS, phase_labels=PHASE_LABELS)
 
 

@@ -31,7 +31,7 @@
 
   function headcount(root, form, data, texts) {
     var rows = form.querySelector("[data-headcount-rows]");
-    var sexes = JSON.parse(rows.getAttribute("data-sexes"));
+    var sexLabels = JSON.parse(rows.getAttribute("data-sexes")), sexes = Object.keys(sexLabels);
     data.target_groups.forEach(function (group) {
       var row = node("tr");
       row.appendChild(node("th", "", group.name));
@@ -39,7 +39,7 @@
         var input = node("input");
         input.type = "number"; input.min = "0"; input.inputMode = "numeric";
         input.name = group.id + ":" + sex;
-        input.setAttribute("aria-label", group.name + " " + sex);
+        input.setAttribute("aria-label", group.name + ": " + sexLabels[sex]);
         var known = (data.headcounts || []).find(function (h) { return h.target_group_id === group.id && h.sex === sex; });
         if (known) input.value = known.count;
         var cell = node("td");
