@@ -29,7 +29,7 @@ def preparation_data(event: Event, staff: User) -> dict:
         people[participant.id] = person(participant, registered=False)
     return {
         "event": {"id": event.id, "title": event.title, "cancelled": event.is_cancelled},
-        "sessions": [{"id": s.id, "label": f"{local_datetime(s.starts_at)}–{local_time(s.ends_at)}",
+        "sessions": [{"id": s.id, "label": f"{local_datetime(s.starts_at, 'short')}–{local_time(s.ends_at)}",
                       "today": s.local_start.date() == today} for s in event.sessions],
         "target_groups": [{"id": g.id, "name": g.name} for g in event.target_groups],
         "people": list(people.values()),
