@@ -75,3 +75,14 @@ def test_first_download_of_the_offline_app_is_small(trainer_client, trainer):
         total = sum(sizes.values())
         print(f"offline app first download ({language}): {total / 1024:.1f} KB gzip", sizes)
         assert total <= 150 * 1024
+
+
+def test_offline_page_and_its_script_texts_are_in_the_trainers_language(trainer_client, trainer):
+    event = make_event(trainer, trainers=[trainer])
+    trainer_client.set_cookie("lang", "km")
+    page = trainer_client.get(f"/events/{event.id}/offline/").get_data(as_text=True)
+    texts = json.loads(page.split("<script type=\"application/json\" data-texts>", 1)[1].split("</script>", 1)[0])
+    assert "រៀបចំសម្រាប់ប្រើដោយគ្មានអ៊ីនធឺណិត" in page  # "Prepare for offline"
+    assert texts["status"] == "រង់ចាំ {waiting} បរាជ័យ {failed}"
+    assert texts["waiting"] == "កំពុងរង់ចាំផ្ញើ"
+    assert "/static/fonts/noto-sans-khmer-khmer-400-normal.woff2" in html.unescape(page)

@@ -89,23 +89,28 @@
         if (!waiting.length) return null;
         return self.freshToken().then(function (token) {
           return waiting.reduce(function (previous, item) {
-            return previous.then(function (goOn) { return goOn && self.sendOne(item, token); });
+            return previous.then(function (goOn) { return goOn === true ? self.sendOne(item, token) : goOn; });
           }, Promise.resolve(true));
         }, function () { message = navigator.onLine ? texts.log_in_again : texts.no_connection; });
       })
-      .then(function (result) { if (result === false && !message) message = texts.no_connection; })
+      .then(function (result) {
+        if (result === "login") message = texts.log_in_again;
+        else if (result === false && !message) message = texts.no_connection;
+      })
       .then(function () { self.busy = false; self.options.onChange(message); },
             function () { self.busy = false; self.options.onChange(texts.no_connection); });
   };
 
-  // Resolves true to go on with the next action, false to stop (no connection, server busy or down).
+  // Resolves true to go on with the next action; false to stop (no connection, server busy or down),
+  // "login" to stop until the trainer logs in again.
   Sender.prototype.sendOne = function (item, token) {
     var self = this, how = this.request(item);
     return fetch(how[1], {
       method: how[0], credentials: "same-origin", body: JSON.stringify(item.body),
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token }
     }).then(function (response) {
-      if (response.status >= 500 || response.status === 429 || response.status === 401) return false;
+      if (response.status === 401) return "login";
+      if (response.status >= 500 || response.status === 429) return false;
       return response.json().catch(function () { return null; }).then(function (answer) {
         if (response.ok) {
           item.state = "sent";
