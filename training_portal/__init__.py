@@ -143,14 +143,13 @@ def register_security_headers(app: Flask) -> None:
 def register_error_handlers(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
     from sqlalchemy.exc import DataError, OperationalError
-
     from werkzeug.exceptions import HTTPException
 
     from .api import problems
 
-    def error_page(status: int):
+    def error_page(status: int, error=None):
         if problems.is_api_request():
-            return problems.problem_response(status)
+            return problems.from_http_exception(error) if error is not None else problems.problem_response(status)
         return render_template("error.html", status=status), status
 
     @app.errorhandler(problems.ApiProblem)
@@ -165,7 +164,7 @@ def register_error_handlers(app: Flask) -> None:
 
     # Flask-Limiter adds Retry-After to a 429 itself (RATELIMIT_HEADERS_ENABLED).
     for status in (400, 403, 404, 405, 413, 429):
-        app.register_error_handler(status, lambda _error, status=status: error_page(status))
+        app.register_error_handler(status, lambda error, status=status: error_page(status, error))
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -58,6 +58,7 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "fixed-window"
     LOGIN_RATE_LIMIT = "10 per minute"
+    API_RATE_LIMIT = "120 per minute"  # per personal access token (see README, "The JSON API")
 
     # argon2id parameters (RFC 9106 second recommendation); tests lower them.
     PASSWORD_TIME_COST = 3

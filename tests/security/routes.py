@@ -27,6 +27,17 @@ URL_ARGS = {
     "api.Roster": _session,
     "api.Headcounts": _event,
     "api.PaperAnswers": _event,
+    "api.Events": NO_ARGS,
+    "api.EventItem": _event,
+    "api.Sessions": NO_ARGS,
+    "api.SessionItem": _session,
+    "api.Participants": NO_ARGS,
+    "api.ParticipantItem": lambda w: {"participant_id": w.participant.id},
+    "api.YearReport": lambda w: {"year": 2015},
+    "api_docs.docs": NO_ARGS,
+    "tokens.token_list": NO_ARGS,
+    "tokens.token_new": NO_ARGS,
+    "tokens.token_revoke": lambda w: {"token_id": 999999},  # the walk's world has no token: nobody's to revoke
     # auth
     "auth.login": NO_ARGS,
     "auth.logout": NO_ARGS,

@@ -24,6 +24,7 @@ ASSIGNED_ONLY = (L, L, 200, 403, 200, 200)
 PUBLIC = (200,) * 6
 # The JSON API answers problems instead of redirecting: 401 without a staff session (or token).
 API_ASSIGNED_ONLY = (401, 401, 200, 403, 200, 200)
+API_STAFF_ONLY = (401, 401, 200, 200, 200, 200)
 # The walk posts an empty form (with the CSRF token): an allowed role is told the JSON body is missing.
 API_POST = (401, 401, 422, 403, 422, 422)
 
@@ -33,6 +34,15 @@ EXPECTED_GET = {
     "api-docs.openapi_json": PUBLIC,
     "api.Roster": API_ASSIGNED_ONLY,
     "api.Headcounts": API_ASSIGNED_ONLY,
+    "api.Events": API_STAFF_ONLY,
+    "api.EventItem": API_STAFF_ONLY,
+    "api.Sessions": API_STAFF_ONLY,
+    "api.SessionItem": API_STAFF_ONLY,
+    "api.Participants": (401, 401, 422, 422, 422, 422),  # the search text is required
+    "api.ParticipantItem": (401, 401, 200, 404, 200, 200),  # of the events one may change, as the roster search
+    "api.YearReport": API_STAFF_ONLY,  # a trainer's figures are narrowed to their own events
+    "api_docs.docs": PUBLIC,
+    "tokens.token_list": STAFF_ONLY,
     "auth.login": (200, 200, R, R, R, R),
     "auth.change_password": STAFF_ONLY,
     "auth.staff_list": ADMIN_ONLY,
@@ -90,6 +100,8 @@ EXPECTED_GET = {
 EXPECTED_POST = {
     "api.Attendances": API_POST,
     "api.PaperAnswers": API_POST,
+    "tokens.token_new": (L, L, 400, 400, 400, 400),
+    "tokens.token_revoke": (L, L, 404, 404, 404, 404),
     "auth.login": (200, 200, R, R, R, R),
     "auth.logout": (L, L, L, L, L, L),  # staff: logged out and sent to the login page
     "auth.set_language": (R,) * 6,

@@ -31,7 +31,7 @@ API_SETTINGS = {
     },
 }
 
-from . import routes  # noqa: E402,F401  (the views register themselves on bp)
+from . import read_routes, routes  # noqa: E402,F401  (the views register themselves on bp)
 
 
 def init_app(app) -> None:
@@ -39,6 +39,10 @@ def init_app(app) -> None:
 
     for name, value in API_SETTINGS.items():
         app.config.setdefault(name, value)
+    from . import account, docs
+
     api.init_app(app)
     api.register_blueprint(bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(docs.bp)
     csrf.exempt(bp)  # a token request needs no CSRF token; a session request is checked in access.authenticate

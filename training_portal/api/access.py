@@ -22,6 +22,8 @@ from .models import ApiToken, token_hash
 from .problems import ApiProblem
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# As on the web pages, every staff member may read any event and session; the rest is for the event's trainers.
+READ_BY_ANY_STAFF = {"api.EventItem", "api.SessionItem"}
 
 
 def bearer_secret() -> str | None:
@@ -41,7 +43,7 @@ def rate_limit_key() -> str:
 
 
 def rate_limit() -> str:
-    return current_app.config.get("API_RATE_LIMIT", "120 per minute")
+    return current_app.config["API_RATE_LIMIT"]
 
 
 def authenticate() -> None:
@@ -66,6 +68,8 @@ def load_records() -> None:
     """Before the body is read: the URL's event or session, 404 when unknown, 403 when not this user's
     (so that nobody learns more from a refused request than from a refused page)."""
     args = request.view_args or {}
+    if request.endpoint in READ_BY_ANY_STAFF:
+        return
     if "session_id" in args:
         g.api_session = session_for(args["session_id"])
     if "event_id" in args:

@@ -100,8 +100,6 @@ def from_http_exception(error):
         for location_errors in messages.values():
             errors.update(flat_errors(location_errors))
     detail = TITLES.get(error.code) if error.code != 422 else _l("Correct the marked fields.")
-    headers = {"Allow": error.valid_methods and ", ".join(error.valid_methods)} if getattr(
-        error, "valid_methods", None) else None
-    if error.code == 429 and getattr(error, "retry_after", None):
-        headers = {"Retry-After": str(error.retry_after)}
+    valid_methods = getattr(error, "valid_methods", None)
+    headers = {"Allow": ", ".join(valid_methods)} if valid_methods else None
     return problem_response(error.code or 500, detail, errors, headers)

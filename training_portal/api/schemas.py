@@ -1,6 +1,7 @@
 """The API's request and answer schemas: they validate requests and generate the OpenAPI document."""
 
 import re
+from datetime import timezone
 
 import marshmallow as ma
 from marshmallow import fields, validate
@@ -20,6 +21,15 @@ NO_CONTROL = _l("Control characters are not allowed.")
 def no_control_characters(value: str) -> None:
     if any(ord(c) < 32 and c not in "\t" for c in value):
         raise ma.ValidationError(str(NO_CONTROL))
+
+
+class Moment(fields.DateTime):
+    """A time: stored in UTC without a zone, sent with it (RFC 3339)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 def Id(**kwargs):  # noqa: N802 (a field factory, read like a field class)
@@ -80,7 +90,7 @@ class AttendanceSchema(ma.Schema):
     participant_id = fields.Integer()
     participant_name = fields.String()
     method = fields.String()
-    checked_in_at = fields.DateTime()
+    checked_in_at = Moment()
     already_checked_in = fields.Boolean()
 
 
@@ -90,8 +100,8 @@ class AttendanceSchema(ma.Schema):
 class SessionSchema(ma.Schema):
     id = fields.Integer()
     event_id = fields.Integer()
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
+    starts_at = Moment()
+    ends_at = Moment()
     checkin_open = fields.Boolean()
 
 
@@ -104,7 +114,7 @@ class RosterParticipantSchema(ma.Schema):
     age_band = fields.String()
     target_group_id = fields.Integer()
     checked_in = fields.Boolean()
-    checked_in_at = fields.DateTime(allow_none=True)
+    checked_in_at = Moment(allow_none=True)
 
 
 class RosterSchema(ma.Schema):
@@ -153,3 +163,105 @@ class PaperRowResultSchema(ma.Schema):
 class PaperAnswersSchema(ma.Schema):
     created = fields.Integer()
     rows = fields.List(fields.Nested(PaperRowResultSchema))
+
+
+# Events, sessions, participants (reads)
+
+
+class DateRangeQuerySchema(Strict):
+    date_from = fields.Date(data_key="from", metadata={"description": "first local date (of a session)"})
+    date_to = fields.Date(data_key="to", metadata={"description": "last local date (of a session)"})
+    limit = fields.Integer(strict=False, load_default=100, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(strict=False, load_default=0, validate=validate.Range(min=0, max=MAX_ID))
+
+
+class SessionSummarySchema(SessionSchema):
+    local_start = Moment()
+    local_end = Moment()
+
+
+class EventSchema(ma.Schema):
+    id = fields.Integer()
+    title = fields.String()
+    status = fields.String()
+    event_type_id = fields.Integer()
+    province_id = fields.Integer()
+    venue = fields.String()
+    language = fields.String()
+    starts_on = fields.Date(allow_none=True)
+    target_group_ids = fields.List(fields.Integer())
+    trainer_ids = fields.List(fields.Integer())
+    pre_quiz_id = fields.Integer(allow_none=True)
+    post_quiz_id = fields.Integer(allow_none=True)
+    sessions = fields.List(fields.Nested(SessionSummarySchema))
+
+
+class EventListSchema(ma.Schema):
+    events = fields.List(fields.Nested(EventSchema))
+
+
+class SessionListSchema(ma.Schema):
+    sessions = fields.List(fields.Nested(SessionSummarySchema))
+
+
+class ParticipantQuerySchema(Strict):
+    q = fields.String(required=True, validate=[validate.Length(min=1, max=120), no_control_characters],
+             metadata={"description": "part of a name or phone number (your events' participants), or a full "
+                                      "phone number or card (anyone, shown in part)"})
+
+
+class ParticipantSchema(ma.Schema):
+    id = fields.Integer()
+    name = fields.String()
+    sex = fields.String()
+    age_band = fields.String()
+    target_group_id = fields.Integer()
+    phone = fields.String(allow_none=True)
+    organisation = fields.String()
+    province_id = fields.Integer(allow_none=True)
+    card_code = fields.String()
+    in_full = fields.Boolean(metadata={"description": "false: found by full phone or card only; only the name "
+                                                      "and target group are given"})
+
+
+class ParticipantListSchema(ma.Schema):
+    participants = fields.List(fields.Nested(ParticipantSchema))
+
+
+# Reports
+
+
+class ReportQuerySchema(Strict):
+    fiscal = fields.Boolean(load_default=False)
+    lang = fields.String(load_default="en", validate=validate.OneOf(["en", "km"]),
+                         metadata={"description": "the language of the table headers and row names"})
+
+
+class ReportTableSchema(ma.Schema):
+    key = fields.String()
+    title = fields.String()
+    columns = fields.List(fields.Dict(keys=fields.String(), values=fields.String()))
+    rows = fields.List(fields.Dict())
+    total = fields.Dict(allow_none=True)
+
+
+class CountsSchema(ma.Schema):
+    events = fields.Integer()
+    participants = fields.Integer()
+    female = fields.Integer()
+    male = fields.Integer()
+    other = fields.Integer()
+    unique_individuals = fields.Integer()
+    individual = fields.Integer()
+    headcount = fields.Integer()
+
+
+class ReportSchema(ma.Schema):
+    year = fields.Integer()
+    fiscal = fields.Boolean()
+    period_start = fields.Date()
+    period_end = fields.Date(metadata={"description": "the first day after the period"})
+    totals = fields.Nested(CountsSchema)
+    unique_individuals_by_sex = fields.Nested(CountsSchema)
+    sentences = fields.List(fields.String())
+    tables = fields.List(fields.Nested(ReportTableSchema))

@@ -14,7 +14,7 @@ from ..attendance import roster as roster_services
 from ..attendance import services as checkin
 from ..attendance.models import Attendance, CheckInMethod, Participant
 from ..auth.models import User
-from ..events.models import Event, Province, Session, TargetGroup
+from ..events.models import Event, Province, Session
 from ..extensions import db
 from .problems import ApiProblem
 from .schemas import SEX_CODES, SEX_LETTERS
