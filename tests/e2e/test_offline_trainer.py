@@ -10,6 +10,7 @@ from tests.factories import make_event, make_participant, make_quiz
 from training_portal.attendance import roster
 from training_portal.attendance.models import Attendance, Headcount, Participant
 from training_portal.attendance.qr import qr_image
+from training_portal.events.services import cancel_event
 from training_portal.extensions import db
 from training_portal.quizzes.models import QuizAttempt
 from training_portal.quizzes.results import event_results
@@ -151,6 +152,31 @@ def test_a_card_unknown_to_the_server_comes_back_as_a_visible_refusal(live_serve
     expect(refused).to_contain_text("NoSuchCardAnywhere123")
     expect(refused).to_contain_text("refused: Unknown card")
     screenshot(page, "offline-unknown-card")
+    assert attendance_count() == 0
+    context.close()
+
+
+def test_a_check_in_the_server_refuses_stays_on_the_phone_with_its_reason(live_server, playwright_instance, trainer,
+                                                                         tmp_path):
+    event = make_event(trainer, trainers=[trainer])
+    roster.register(event, make_participant(name="Kim Bora"), trainer)
+    db.session.commit()
+    context, page = open_phone(playwright_instance, tmp_path / "profile", live_server)
+    log_in(page, live_server, trainer)
+    prepare(page, live_server, event)
+    context.set_offline(True)
+    roster_row(page, "Kim Bora").get_by_role("button", name="Check in").click()
+    expect(page.locator(WAITING)).to_have_text("1 waiting, 0 failed")
+
+    # Meanwhile the event was cancelled in the office.
+    db.session.rollback()  # a fresh transaction: the server wrote since this one began
+    cancel_event(db.session.get(type(event), event.id), "Flooded road")
+    db.session.commit()
+    context.set_offline(False)
+    expect(page.locator(WAITING)).to_have_text("0 waiting, 1 failed")
+    expect(roster_row(page, "Kim Bora")).to_contain_text("refused: The event is cancelled: nobody can be checked in.")
+    page.reload()
+    expect(page.locator("[data-queue] li[data-state=failed]")).to_contain_text("The event is cancelled")
     assert attendance_count() == 0
     context.close()
 
