@@ -153,6 +153,15 @@ def test_a_card_unknown_to_the_server_comes_back_as_a_visible_refusal(live_serve
     expect(refused).to_contain_text("refused: Unknown card")
     screenshot(page, "offline-unknown-card")
     assert attendance_count() == 0
+
+    # Nothing waits any more: the trainer removes the event, and its people, from the phone.
+    page.get_by_role("button", name="Remove the event from this phone").click()
+    expect(page.locator("[data-stored]")).to_contain_text("Nothing is stored on this phone yet")
+    expect(page.locator(WAITING)).to_have_text("0 waiting, 0 failed")
+    page.reload()
+    expect(page.locator("[data-stored]")).to_contain_text("Nothing is stored on this phone yet")
+    expect(page.locator("[data-queue] li")).to_have_count(0)
+    assert page.evaluate("() => caches.keys()") == []
     context.close()
 
 

@@ -17,7 +17,8 @@
   }
 
   function Store(eventId) {
-    this.db = window.idb.openDB("offline-event-" + eventId, 1, {
+    this.name = "offline-event-" + eventId;
+    this.db = window.idb.openDB(this.name, 1, {
       upgrade: function (db) {
         db.createObjectStore("data");
         db.createObjectStore("queue", { keyPath: "key" });
@@ -31,6 +32,11 @@
   Store.prototype.items = function () {
     return this.db.then(function (db) { return db.getAll("queue"); })
       .then(function (items) { return items.sort(function (a, b) { return a.seq - b.seq; }); });
+  };
+  // Everything of the event off the phone: its data, its queue and its stored page.
+  Store.prototype.destroy = function () {
+    var name = this.name;
+    return this.db.then(function (db) { db.close(); return window.idb.deleteDB(name); });
   };
   Store.prototype.put = function (item) { return this.db.then(function (db) { return db.put("queue", item); }); };
   Store.prototype.remove = function (key) { return this.db.then(function (db) { return db.delete("queue", key); }); };

@@ -192,7 +192,29 @@
     Promise.all([files, fresh]).then(reload, function () { stored.textContent = texts.prepare_failed; });
   }
 
+  // Off the phone once nothing waits: the event's personal data stays on a phone no longer than needed.
+  function forget() {
+    if (items.some(function (item) { return item.state === "waiting"; })) {
+      el("[data-sync-message]").textContent = texts.send_first;
+      return;
+    }
+    var worker = navigator.serviceWorker.getRegistration(root.getAttribute("data-worker-url"))
+      .then(function (registration) {
+        if (!registration) return null;
+        return caches.delete(registration.scope).then(function () { return registration.unregister(); });
+      });
+    Promise.all([worker, store.destroy()]).then(function () {
+      store = new OfflineQueue.Store(eventId);
+      sender.store = store;
+      data = null;
+      items = [];
+      el("[data-stored]").textContent = texts.not_prepared;
+      render();
+    });
+  }
+
   el("[data-prepare]").addEventListener("click", prepare);
+  el("[data-forget]").addEventListener("click", forget);
   el("[data-send-now]").addEventListener("click", function () { sender.sendAll(); });
   el("[data-session]").addEventListener("change", render);
   el("[data-search]").addEventListener("input", renderRoster);
