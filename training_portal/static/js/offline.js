@@ -179,9 +179,11 @@
     show("checked_in", person ? texts.queued : texts.unknown_card, person ? person.name : "");
   });
 
-  function prepare() {
+  // Stores the page, its files and the event's data on the phone. Also run quietly at each opening
+  // with a connection, so that a phone never keeps files older than the server's API.
+  function prepare(quiet) {
     var stored = el("[data-stored]");
-    stored.textContent = texts.preparing;
+    if (!quiet) stored.textContent = texts.preparing;
     var precache = JSON.parse(root.getAttribute("data-precache"));
     var files = navigator.serviceWorker.register(root.getAttribute("data-worker-url"))
       .then(function (registration) { return caches.open(registration.scope); })
@@ -189,7 +191,7 @@
     var fresh = fetch(dataUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
       .then(function (fetched) { return store.saveData(fetched); });
-    Promise.all([files, fresh]).then(reload, function () { stored.textContent = texts.prepare_failed; });
+    return Promise.all([files, fresh]).then(reload, function () { if (!quiet) stored.textContent = texts.prepare_failed; });
   }
 
   // Off the phone once nothing waits: the event's personal data stays on a phone no longer than needed.
@@ -213,7 +215,7 @@
     });
   }
 
-  el("[data-prepare]").addEventListener("click", prepare);
+  el("[data-prepare]").addEventListener("click", function () { prepare(false); });
   el("[data-forget]").addEventListener("click", forget);
   el("[data-send-now]").addEventListener("click", function () { sender.sendAll(); });
   el("[data-session]").addEventListener("change", render);
@@ -221,5 +223,9 @@
   window.addEventListener("online", function () { render(); sender.sendAll(); });
   window.addEventListener("offline", render);
   setInterval(function () { if (navigator.onLine) sender.sendAll(); }, 30000);
-  reload().then(function () { if (navigator.onLine) sender.sendAll(); });
+  reload().then(function () {
+    if (!navigator.onLine) return;
+    if (data) prepare(true);
+    sender.sendAll();
+  });
 })();
