@@ -118,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     from .attendance import bp as attendance_bp
     from .auth import bp as auth_bp
     from .events import bp as events_bp
+    from .offline import bp as offline_bp
     from .quizzes import bp as quizzes_bp
     from .reports import bp as reports_bp
     from .transfer import bp as transfer_bp
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(transfer_bp)
+    app.register_blueprint(offline_bp)
 
     from . import api
 

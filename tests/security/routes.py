@@ -127,6 +127,10 @@ URL_ARGS = {
     "transfer.event_package": _event,
     "transfer.package_upload": NO_ARGS,
     "transfer.package_confirm": NO_ARGS,
+    # offline trainer mode
+    "offline.app_page": _event,
+    "offline.data": _event,
+    "offline.service_worker": _event,
 }
 
 

@@ -94,6 +94,9 @@ EXPECTED_GET = {
     "quizzes.take_quiz": (403, R, 403, 403, 403, 403),
     "reports.dashboard": STAFF_ONLY,
     "transfer.package_upload": (L, L, 403, 403, 200, 200),
+    "offline.app_page": ASSIGNED_ONLY,
+    "offline.data": ASSIGNED_ONLY,
+    "offline.service_worker": PUBLIC,  # the same file for every event, no data in it
 }
 
 EXPECTED_POST = {

@@ -1,12 +1,12 @@
 // Staff scanner: reads participant cards with the camera (jsQR) or from a USB
-// scanner typing into the field, and checks each card in without reloading.
+// scanner typing into the field, and checks each card in without reloading. On the offline page
+// ([data-scan-queue]) it hands each card to that page as a "card-read" event instead of sending it.
 (function () {
   "use strict";
-  var root = document.querySelector("[data-scan-url]");
+  var root = document.querySelector("[data-scan-url], [data-scan-queue]");
   if (!root) return;
   var form = root.querySelector("[data-scan-form]");
   var input = form.querySelector("input[name=card]");
-  var keyInput = form.querySelector("input[name=key]");
   var resultBox = root.querySelector("[data-result]");
   var messageEl = root.querySelector("[data-result-message]");
   var nameEl = root.querySelector("[data-result-name]");
@@ -35,6 +35,11 @@
   }
 
   function send(text) {
+    if (root.hasAttribute("data-scan-queue")) {
+      root.dispatchEvent(new CustomEvent("card-read", { detail: { text: text, show: show } }));
+      input.value = "";
+      return;
+    }
     if (busy) return;
     busy = true;
     var data = new FormData(form);
@@ -97,5 +102,5 @@
       });
   }
   startButton.addEventListener("click", startCamera);
-  startCamera();
+  if (!root.hasAttribute("data-camera-manual")) startCamera();
 })();
