@@ -47,6 +47,16 @@ def new_database(tmp_dir) -> str:
 
 
 @pytest.fixture(scope="session")
+def playwright_instance():
+    """One Playwright for the whole run (the browser tests and the deployment's): a second one cannot start
+    while the first is running."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     """The database this test run uses."""
     with new_database(tmp_path_factory.mktemp("db")) as url:

@@ -11,7 +11,6 @@ import pytest
 import requests
 
 from tests.conftest import CSRF_PATTERN, new_database, postgres_url, settings_for
-from tests.e2e.conftest import playwright_instance  # noqa: F401  (the browser tests' fixture)
 from tests.factories import make_staff
 from training_portal import create_app
 from training_portal.auth.models import Role

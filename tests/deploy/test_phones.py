@@ -17,6 +17,7 @@ from tests.factories import TEST_PASSWORD, make_event, make_participant, open_ev
 from training_portal.attendance.models import Attendance, CheckInMethod, Participant
 from training_portal.events.models import Province, TargetGroup
 from training_portal.extensions import db
+from training_portal.timeutil import local_today
 
 from .stack import unverified_tls
 
@@ -59,7 +60,7 @@ def test_participant_checks_in_on_a_phone_through_nginx(stack, portal, stack_tra
 
 def test_trainer_scans_a_card_with_the_phone_camera_over_https(stack, portal, stack_trainer, playwright_instance,
                                                                tmp_path):
-    session = make_event(stack_trainer, trainers=[stack_trainer]).sessions[0]
+    session = make_event(stack_trainer, trainers=[stack_trainer], days=(local_today(),)).sessions[0]
     participant = make_participant(name="Vanna Keo", sex="male", age_band="35_49")
     video = tmp_path / "card.y4m"
     write_y4m(video, f"{stack.url}/p/{participant.card_code}")  # the card's QR, as BASE_URL makes it

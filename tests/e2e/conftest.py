@@ -46,14 +46,6 @@ def live_server(app):
         thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session")
-def playwright_instance():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        yield playwright
-
-
 def launch_chromium(playwright, extra_args=()):
     """Debian's Chromium (Playwright cannot download its own browser here)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *extra_args])
