@@ -19,7 +19,7 @@ from training_portal.attendance.models import Attendance, Participant, new_perso
 from training_portal.auth.models import Role, User
 from training_portal.auth.services import create_user
 from training_portal.events.models import Event, EventStatus, EventType, Language, Province, Session, TargetGroup
-from training_portal.events.models import event_target_groups, event_trainers
+from training_portal.events.models import event_target_groups, event_trainers, new_uid
 from training_portal.events.services import load_reference_data
 from training_portal.extensions import db
 from training_portal.quizzes.models import Option, Question, Quiz, QuizAttempt
@@ -195,7 +195,7 @@ def bulk_year(year: int, attendances: int, seed: int) -> BulkYear:
     person_rows = [
         (first_person + n, f"Person {year}-{n}", SEXES[rng.randrange(3)], AGE_BANDS[rng.randrange(6)],
          rng.choice(group_ids), None, "", rng.choice(province_ids), secrets.token_hex(12) + f"{n:08x}", created, None,
-         new_personal_code())
+         new_personal_code(), new_uid())
         for n in range(people)
     ]
     # Each participant comes to one event (both sessions) and, for half of them, to another one.
@@ -228,8 +228,8 @@ def bulk_year(year: int, attendances: int, seed: int) -> BulkYear:
                   events_by_id[event_id]["province_id"], summary.month_key(events_by_id[event_id]["starts_on"]))
                  for event_id, person in sorted(pairs)]
     _bulk_insert(sqlite, "participants", ("id", "name", "sex", "age_band", "target_group_id", "phone", "organisation",
-                                          "province_id", "card_code", "created_at", "anonymised_at", "personal_code"),
-                 person_rows)
+                                          "province_id", "card_code", "created_at", "anonymised_at", "personal_code",
+                                          "uid"), person_rows)
     _bulk_insert(sqlite, "attendances", ("id", "participant_id", "session_id", "checked_in_at", "method",
                                          "recorded_by_id", "idempotency_key"), attendance_rows)
     _bulk_insert(sqlite, "event_participants", summary.PAIR_COLUMNS, pair_rows)
