@@ -1,11 +1,13 @@
 """The event package through the JSON API (POST /api/v1/event-packages): the import page's rules."""
 
+import json
+
 import sqlalchemy as sa
 
 from tests.api.conftest import TokenClient
 from tests.factories import make_participant
 from training_portal.api.tokens import create_token
-from training_portal.auth.models import User
+from training_portal.auth.models import AuditLog, User
 from training_portal.extensions import db
 from training_portal.transfer.package import package_bytes, read_package
 
@@ -35,6 +37,10 @@ def test_a_manager_imports_the_package_once_and_a_second_time_changes_nothing(ap
     assert first.json["created"]["participants"] == 3 and first.json["unknown_trainers"] == ["dara@example.org"]
     after_first = central_counts(central)
     assert after_first["attendances"] == laptop["attendances"] and after_first["quiz_attempts"] == laptop["quiz_attempts"]
+
+    with central.app_context():
+        [entry] = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "event.import")).all()
+        assert json.loads(entry.details)["via"].startswith("token:") and entry.object_id == first.json["event_id"]
 
     again = api.post("/api/v1/event-packages", json=package)
     assert again.status_code == 200 and again.json["event_id"] == first.json["event_id"]

@@ -23,7 +23,7 @@ class EventPackages(MethodView):
         refused (409) for review on the import page"""
         user = access.api_user()  # a manager or admin (access.MANAGERS_ONLY)
         try:
-            result = import_package(with_known_version(data), user)
+            result = import_package(with_known_version(data), user, via=access.via())
         except PackageError as error:
             raise ApiProblem(422, package_message(error)) from error
         if result.conflicts:

@@ -293,13 +293,14 @@ class Importer:
 
 
 def import_package(data: dict, user: User | None, resolve: Mapping[str, str | int] | None = None,
-                   apply: bool = True) -> ImportResult:
+                   apply: bool = True, **audit_details) -> ImportResult:
     """Import the event package ``data`` (see docs/event-package.md) into the current transaction.
 
     ``resolve`` decides the conflicts: for a participant's uid in the package, the id of the
     participant here who is the same person, or ``"new"``. While a conflict is undecided, or when
     ``apply`` is False (a preview), nothing is written and the result says what would be. Raises
     PackageError, writing nothing, when ``data`` is not a valid package. The caller commits.
+    ``audit_details`` go into the audit entry of an applied import (the API names its credential).
     """
     check_package(data)
     for key in ("pre_quiz", "post_quiz"):
@@ -317,6 +318,7 @@ def import_package(data: dict, user: User | None, resolve: Mapping[str, str | in
         result.event = None if result.event_is_new else result.event
         return result
     savepoint.commit()
-    log_action(user, "event.import", result.event, created=dict(result.created), existing=dict(result.existing))
+    log_action(user, "event.import", result.event, created=dict(result.created), existing=dict(result.existing),
+               **audit_details)
     result.applied = True
     return result
