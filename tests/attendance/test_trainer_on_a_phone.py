@@ -61,6 +61,19 @@ def test_the_scanner_of_todays_session_records_without_asking(trainer_client, tr
     assert scan(trainer_client, today, make_participant(name="Dara", sex="male").card_code)["status"] == "checked_in"
 
 
+def test_the_scanner_says_when_self_check_in_is_closed_and_still_records_scans(trainer_client, trainer):
+    session = make_event(trainer, trainers=[trainer], days=(local_today(),)).sessions[0]
+    trainer_client.set_cookie("lang", "en")
+    closed = "Self check-in is closed for this session"
+    assert closed in trainer_client.get(f"/sessions/{session.id}/scanner").get_data(as_text=True)
+    assert scan(trainer_client, session, make_participant(name="Dara", sex="male").card_code)["status"] == "checked_in"
+    assert attendance_count() == 1
+
+    session.checkin_open = True
+    db.session.commit()
+    assert closed not in trainer_client.get(f"/sessions/{session.id}/scanner").get_data(as_text=True)
+
+
 def test_the_projector_of_a_khmer_event_speaks_khmer_first_to_an_english_trainer(trainer_client, trainer):
     session = open_event(trainer, trainers=[trainer], language="km").sessions[0]
     trainer_client.set_cookie("lang", "en")
