@@ -33,6 +33,11 @@ def configure_sqlite(engine: Engine) -> None:
     def on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if transaction_may_write() else "BEGIN")
 
+    @event.listens_for(engine, "commit")
+    def on_commit(_connection):
+        if has_request_context():
+            g.request_committed = True
+
 
 @contextmanager
 def reading_only():
@@ -51,7 +56,10 @@ def reading_only():
 
 
 def transaction_may_write() -> bool:
-    """A request with a state-changing method (until its view has returned), or work outside a request (CLI).
+    """A request with a state-changing method (until it has committed), or work outside a request (CLI).
+
+    A view commits once, when its writes are done: what it reads afterwards (the page it answers
+    with) must not hold the write lock while it renders, or the next phone's check-in waits.
 
     Tests that read in their own thread while a live server writes set
     SQLITE_IMMEDIATE_OUTSIDE_REQUESTS to False, so that their reads do not
@@ -62,7 +70,7 @@ def transaction_may_write() -> bool:
     if has_request_context():
         # Once the view has returned, what still reads (a streamed download) must not hold the write
         # lock while a slow phone fetches it: check-ins would wait behind it.
-        if g.get("response_started"):
+        if g.get("response_started") or g.get("request_committed"):
             return False
         return request.method not in READ_ONLY_METHODS
     return current_app.config.get("SQLITE_IMMEDIATE_OUTSIDE_REQUESTS", True)

@@ -1,11 +1,17 @@
-"""On SQLite, shell work takes the write lock, and reading after a request's view has returned (streamed
-downloads) never holds it."""
+"""On SQLite, shell work takes the write lock, and reading after a request has committed (the page it
+answers with) or after its view has returned (streamed downloads) never holds it."""
 
 import pytest
-from sqlalchemy import event, text
+from flask import template_rendered
+from sqlalchemy import event, func, select, text
 
-from tests.conftest import settings_for
+from tests.attendance.helpers import self_checkin
+from tests.conftest import PortalClient, settings_for
+from tests.factories import make_staff, open_event
 from tests.races import write_lock_is_free
+from training_portal.attendance.models import Attendance
+from training_portal.auth.models import Role
+from training_portal.events.services import load_reference_data
 from training_portal import create_app
 from training_portal.database import reading_only
 from training_portal.extensions import db, limiter
@@ -46,17 +52,22 @@ def test_after_the_view_returned_a_post_request_only_reads(sqlite_app):
         db.session.rollback()
 
 
-def lock_while_running(path: str) -> list[tuple[str, bool]]:
-    """(statement, whether another writer could take the write lock right after it), for every
-    statement the app runs from now on."""
-    seen = []
+def test_a_check_in_does_not_hold_the_write_lock_while_its_confirmation_renders(sqlite_app):
+    """The phone's check-in commits, then its confirmation page (with the QR card) renders: meanwhile the
+    next phone's check-in can take the write lock instead of waiting."""
+    load_reference_data()
+    event = open_event(make_staff("trainer@example.org", Role.TRAINER))
+    code = event.sessions[0].checkin_code
+    path = db.engine.url.database
+    while_rendering = {}
 
-    @event.listens_for(db.engine, "after_cursor_execute")
-    def after(_connection, _cursor, statement, *_args):
-        seen.append((" ".join(statement.split()), write_lock_is_free(path)))
+    def rendered(_app, template, **_context):
+        while_rendering[template.name] = write_lock_is_free(path)
 
-    return seen
+    sqlite_app.test_client_class = PortalClient
+    with template_rendered.connected_to(rendered, sqlite_app):
+        reply = self_checkin(sqlite_app.test_client(), code)
 
-
-def held_by(seen: list[tuple[str, bool]], start: str) -> set[bool]:
-    return {free is False for statement, free in seen if statement.startswith(start)}
+    assert reply.status_code == 200 and 'class="qr"' in reply.get_data(as_text=True)  # the card's QR
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 1
+    assert while_rendering == {"attendance/checkin.html": True, "attendance/checkin_done.html": True}

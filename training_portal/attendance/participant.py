@@ -19,9 +19,17 @@ from .forms import CodeForm, OneTapForm, PhoneCheckInForm, RememberCardForm, Sel
 from .qr import inline_svg, qr_svg
 
 
+def requested_session():
+    """The session whose check-in this request's code opens, or None; looked up once per request
+    (the limits below ask first, then the view)."""
+    if "requested_session" not in g:
+        g.requested_session = services.open_session_by_code((request.view_args or {}).get("code", ""))
+    return g.requested_session
+
+
 def is_open_code() -> bool:
     """True when the request's check-in code opens a session: then it is not a guess."""
-    return services.open_session_by_code((request.view_args or {}).get("code", "")) is not None
+    return requested_session() is not None
 
 
 def is_open_code_or_without_device() -> bool:
@@ -90,7 +98,7 @@ def checkin_code():
 @returning_per_phone
 @issues_device  # inside the limits: the request that is given a device id is not counted by it
 def self_checkin(code: str):
-    session = services.open_session_by_code(code)
+    session = requested_session()
     if session is None:
         return render_template("attendance/checkin_unavailable.html", no_open_code=True), 404
     g.page_language = session.event.language.value

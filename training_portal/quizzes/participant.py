@@ -133,9 +133,10 @@ def record_answers(event, phase, quiz, form, participant):
         db.session.rollback()
         status = 403 if refusal.reason == "not_checked_in" else 409
         return render_quiz(event, phase, quiz, form, SUBMISSION_REFUSALS[refusal.reason], status)
+    participant_page = url_for("quizzes.participant_page", event_id=event.id)  # before the commit expires it
     db.session.commit()
     flash(_("Your answers are recorded.") if created else ALREADY_SENT, "success")
-    return redirect(url_for("quizzes.participant_page", event_id=event.id))
+    return redirect(participant_page)
 
 
 @bp.app_context_processor
